@@ -1,0 +1,65 @@
+import type { AnyStateMachine } from 'xstate';
+import { createFlowMachine, createProcessMachine } from '../machines/build.js';
+import type { MachineEnvironment } from '../machines/environment.js';
+import type { FlowMachineDefinition, ProcessMachineDefinition } from './types.js';
+
+/**
+ * The machines of one system, built from their definitions on first use and kept. Flows that invoke
+ * other flows, and processes that invoke tasks, find those machines here by actor name.
+ */
+export class MachineCatalog {
+  private readonly built = new Map<string, AnyStateMachine>();
+
+  constructor(
+    private readonly environment: MachineEnvironment,
+    private readonly definitions: {
+      flows: Map<string, FlowMachineDefinition>;
+      tasks: Map<string, FlowMachineDefinition>;
+      processes: Map<string, ProcessMachineDefinition>;
+    },
+  ) {}
+
+  flow(flowId: string): AnyStateMachine | undefined {
+    return this.get(`flow:${flowId}`);
+  }
+
+  task(taskId: string): AnyStateMachine | undefined {
+    return this.get(`task:${taskId}`);
+  }
+
+  process(processId: string): AnyStateMachine | undefined {
+    return this.get(`process:${processId}`);
+  }
+
+  /** Adds (or replaces) a flow; machines already built that invoke it keep the old one. */
+  setFlow(flowId: string, definition: FlowMachineDefinition): void {
+    this.definitions.flows.set(flowId, definition);
+    this.built.delete(`flow:${flowId}`);
+  }
+
+  private get(name: string): AnyStateMachine | undefined {
+    const cached = this.built.get(name);
+    if (cached) return cached;
+    const [kind, id = ''] = splitName(name);
+    const resolve = (actor: string) => {
+      const machine = this.get(actor);
+      if (!machine) throw new Error(`Machine "${name}" invokes "${actor}", which is not part of the system`);
+      return machine;
+    };
+    let machine: AnyStateMachine | undefined;
+    if (kind === 'process') {
+      const definition = this.definitions.processes.get(id);
+      machine = definition && createProcessMachine(definition, this.environment, resolve);
+    } else {
+      const definition = (kind === 'task' ? this.definitions.tasks : this.definitions.flows).get(id);
+      machine = definition && createFlowMachine(definition, this.environment, resolve);
+    }
+    if (machine) this.built.set(name, machine);
+    return machine;
+  }
+}
+
+function splitName(name: string): [string, string] {
+  const at = name.indexOf(':');
+  return [name.slice(0, at), name.slice(at + 1)];
+}

@@ -1,0 +1,41 @@
+import type { ErrorPolicy, Expression, FlowStep, TaskDefinition } from '../src/dsl/schema.js';
+import type { FlowMachineDefinition, Json, StateConfig } from './types.js';
+
+/** What every step compiler needs to know about the flow it is part of. */
+export interface FlowCompileContext {
+  /** Machine id; every `#` target starts with it. */
+  readonly machineId: string;
+  readonly flowId: string;
+  readonly tasks: Readonly<Record<string, TaskDefinition>>;
+  readonly onError: ErrorPolicy;
+  /** Collected while compiling. */
+  readonly bodies: Record<string, FlowMachineDefinition>;
+  readonly subflows: Set<string>;
+  readonly taskIds: Set<string>;
+  readonly events: Set<string>;
+  /** Functions standing in for expressions (code only), by the name the config uses. */
+  readonly functions: Record<string, (...args: never[]) => unknown>;
+  /** Compiles steps into a sequence state ending in a final state with id `doneId`. */
+  compileSequence(steps: FlowStep[], doneId: string): StateConfig;
+  /** Compiles a forEach body into a machine of its own. */
+  compileBody(stepId: string, steps: FlowStep[]): FlowMachineDefinition;
+}
+
+/** Where a step sits: the state id it gets and the target that follows it. */
+export interface StepPlace {
+  /** Absolute target (`#…`) of what comes after this step. */
+  readonly next: string;
+}
+
+export type StepCompiler<S extends FlowStep> = (step: S, place: StepPlace, cx: FlowCompileContext) => StateConfig;
+
+/** The state id of a step: `#<id>` targets it. Ids hold no `.`, which XState reads as a path. */
+export const stepStateId = (cx: FlowCompileContext, stepId: string): string => `${cx.machineId}:${stepId}`;
+
+/** An expression as JSON: its source, or the name of the function that stands for it. */
+export function expressionRef(cx: FlowCompileContext, expression: Expression | ((...args: never[]) => unknown)): Json {
+  if (typeof expression === 'string') return { expr: expression };
+  const name = `fn${Object.keys(cx.functions).length}`;
+  cx.functions[name] = expression as (...args: never[]) => unknown;
+  return { fn: name };
+}

@@ -1,0 +1,85 @@
+import type { SerializedError } from '../src/errors.js';
+
+export type StepStatus = 'running' | 'completed' | 'failed';
+
+/** What happened to one step; `context.stepStatus[stepId]`. */
+export interface StepRecord {
+  status: StepStatus;
+  /** Attempts made (task steps); 0 for steps that run no task themselves. */
+  attempts: number;
+  error?: SerializedError;
+  /** Delay before the next attempt, while backing off. */
+  delayMs?: number;
+}
+
+/** Progress of a forEach step; `context.forEach[stepId]`. */
+export interface ForEachRecord {
+  items: unknown[];
+  /** Index of the next item to start. */
+  next: number;
+  done: number;
+  results: unknown[];
+  error?: SerializedError;
+}
+
+/** The context of a flow machine. JSON only, so snapshots persist as they are. */
+export interface FlowContext {
+  flowId: string;
+  instanceId: string;
+  input: unknown;
+  /** Each step's output, as expressions read it (`steps.charge.amount`). */
+  steps: Record<string, unknown>;
+  stepStatus: Record<string, StepRecord>;
+  forEach: Record<string, ForEachRecord>;
+  /** Inside a forEach body. */
+  item?: unknown;
+  index?: number;
+  /** Why the flow failed. */
+  error?: SerializedError & { step?: string };
+}
+
+/** What starts a flow machine. */
+export interface FlowMachineInput {
+  input?: unknown;
+  instanceId?: string;
+  item?: unknown;
+  index?: number;
+}
+
+export interface StepResult {
+  status: StepStatus;
+  output?: unknown;
+  error?: SerializedError;
+  attempts: number;
+}
+
+/** The output of a flow machine, and what `executeFlow` resolves with. */
+export interface FlowExecutionResult {
+  success: boolean;
+  /** The flow's `output` expression, or the output of the last step that ran. */
+  output: unknown;
+  steps: Record<string, StepResult>;
+  error?: SerializedError & { step?: string };
+  instanceId: string;
+}
+
+/** Reads the failure a step's event carries. */
+export function errorFromEvent(
+  event: { type: string; error?: unknown; output?: unknown },
+  source: string,
+  step: string,
+  timeoutMs?: number,
+): SerializedError {
+  switch (source) {
+    case 'timeout':
+      return { name: 'TimeoutError', message: `Step "${step}" timed out after ${timeoutMs ?? '?'}ms` };
+    case 'flowResult': {
+      const result = event.output as Partial<FlowExecutionResult> | undefined;
+      return result?.error ?? { name: 'Error', message: `Step "${step}" failed` };
+    }
+    default: {
+      const error = event.error as SerializedError | undefined;
+      return error && typeof error.name === 'string' ? error : { name: 'Error', message: String(event.error) };
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// The public API of runtime-core.
+export { ReactiveSystemRuntime } from './runtime/runtime.js';
+export type { TaskExecutionResult, FlowHandle, StartFlowOptions, CreateProcessOptions } from './runtime/runtime.js';
+export type { RuntimeOptions, RuntimeLogger, Clock } from './runtime/options.js';
+export type { EventHandler } from './runtime/event-handlers.js';
+export type { TaskImplementation } from './runtime/task-runner.js';
+export { getTaskContext } from './runtime/task-context.js';
+export type { TaskContext } from './runtime/task-context.js';
+export type { FlowExecutionResult, StepResult, StepStatus, FlowContext, StepRecord } from '../machines/flow-state.js';
+
+export { defineSystem } from './dsl/schema.js';
+export type * from './dsl/schema.js';
+export { validateSystem, assertValidSystem } from './dsl/validate.js';
+export { normalizeSystem, normalizeProcess } from './dsl/normalize.js';
+export type { NormalizedSystem, NormalizedProcess } from './dsl/normalize.js';
+export { parseDuration } from './dsl/duration.js';
+export { compileRetryPolicy, retryDelayMs } from './dsl/retry-policy.js';
+export type { CompiledRetryPolicy } from './dsl/retry-policy.js';
+export { FlowStepType, convertFlowToDsl, convertDslToFlow } from './dsl/programmatic-flow.js';
+export type { RuntimeFlow, RuntimeFlowStep } from './dsl/programmatic-flow.js';
+export { parseExpression, findExpressionError } from './dsl/expression/index.js';
+export { compileExpression } from '../machines/expression.js';
+
+export { compileSystem, compileFlow, compileProcess, compileSystemDefinitions } from '../compiler/system.js';
+export type { CompiledSystem, CompileOptions, CompileFlowOptions, SystemMachineDefinitions } from '../compiler/system.js';
+export { compileFlowDefinition } from '../compiler/flow.js';
+export { compileProcessDefinition } from '../compiler/process.js';
+export type { FlowMachineDefinition, ProcessMachineDefinition, MachineConfig } from '../compiler/types.js';
+export { createFlowMachine, createProcessMachine } from '../machines/build.js';
+export type { MachineEnvironment, TaskAttemptRequest } from '../machines/environment.js';
+export { timerLogic } from '../machines/timer.js';
+
+export {
+  RuntimeCoreError,
+  SystemValidationError,
+  NotFoundError,
+  MissingImplementationError,
+  InputValidationError,
+  ExpressionError,
+} from './errors.js';
+export type { ValidationIssue, SerializedError, ErrorCode } from './errors.js';

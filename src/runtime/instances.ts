@@ -1,0 +1,91 @@
+import { createActor, type AnyActorRef, type AnyStateMachine, type Actor } from 'xstate';
+import { RuntimeCoreError } from '../errors.js';
+import type { ResolvedRuntimeOptions } from './options.js';
+
+export type InstanceKind = 'flow' | 'process';
+
+export interface Instance {
+  readonly kind: InstanceKind;
+  readonly instanceId: string;
+  /** The flow or process id. */
+  readonly definitionId: string;
+  readonly actor: Actor<AnyStateMachine>;
+  /** Event types its machine reacts to. */
+  readonly listens: ReadonlySet<string>;
+}
+
+/** Every live instance by id, and by the event types that move it. */
+export class InstanceRegistry {
+  private readonly byId = new Map<string, Instance>();
+  private readonly byEvent = new Map<string, Set<Instance>>();
+
+  constructor(private readonly options: ResolvedRuntimeOptions) {}
+
+  get(instanceId: string): Instance | undefined {
+    return this.byId.get(instanceId);
+  }
+
+  ids(kind?: InstanceKind): string[] {
+    return [...this.byId.values()].filter((i) => !kind || i.kind === kind).map((i) => i.instanceId);
+  }
+
+  listening(type: string): Iterable<Instance> {
+    return this.byEvent.get(type) ?? [];
+  }
+
+  /** Creates and starts an actor; `onSettled` runs once when it finishes (done, error or stopped). */
+  start(
+    kind: InstanceKind,
+    definitionId: string,
+    instanceId: string,
+    machine: AnyStateMachine,
+    input: unknown,
+    listens: ReadonlySet<string>,
+    onSettled: (instance: Instance, outcome: { output?: unknown; error?: unknown }) => void,
+    /** Processes stay readable (their final state) after they finish; flows are forgotten. */
+    keepWhenDone = false,
+  ): Instance {
+    if (this.byId.has(instanceId)) {
+      throw new RuntimeCoreError('DUPLICATE_INSTANCE', `An instance with id "${instanceId}" already exists (a ${this.byId.get(instanceId)?.kind})`);
+    }
+    const actor = createActor(machine, {
+      id: instanceId,
+      input,
+      clock: this.options.clock,
+      ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
+      logger: (...args: unknown[]) => this.options.logger.info(args.map(String).join(' '), { instanceId }),
+    });
+    const instance: Instance = { kind, instanceId, definitionId, actor, listens };
+    this.byId.set(instanceId, instance);
+    for (const type of listens) {
+      let set = this.byEvent.get(type);
+      if (!set) this.byEvent.set(type, (set = new Set()));
+      set.add(instance);
+    }
+    let settled = false;
+    const settle = (outcome: { output?: unknown; error?: unknown }) => {
+      if (settled) return;
+      settled = true;
+      this.remove(instance, keepWhenDone);
+      onSettled(instance, outcome);
+    };
+    actor.subscribe({
+      complete: () => settle({ output: actor.getSnapshot().output }),
+      error: (error) => settle({ error }),
+    });
+    actor.start();
+    return instance;
+  }
+
+  private remove(instance: Instance, keep: boolean): void {
+    if (!keep) this.byId.delete(instance.instanceId);
+    for (const type of instance.listens) this.byEvent.get(type)?.delete(instance);
+  }
+
+  /** Stops every actor (their running tasks see their AbortSignal fire). */
+  stopAll(): void {
+    for (const instance of [...this.byId.values()]) (instance.actor as AnyActorRef).stop();
+    this.byId.clear();
+    this.byEvent.clear();
+  }
+}

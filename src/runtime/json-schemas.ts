@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { JsonSchema } from '../dsl/schema.js';
+import type { ValidationIssue } from '../errors.js';
+
+const compiled = new WeakMap<JsonSchema, z.ZodType>();
+
+function formatPath(path: readonly PropertyKey[], root: string): string {
+  let out = root;
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `.${String(key)}` : `[${JSON.stringify(String(key))}]`;
+  return out;
+}
+
+/** Checks a value against a JSON Schema (compiled once per schema object with `z.fromJSONSchema`). */
+export function checkJsonSchema(schema: JsonSchema, value: unknown, root: string): ValidationIssue[] {
+  let validator = compiled.get(schema);
+  if (!validator) {
+    validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType;
+    compiled.set(schema, validator);
+  }
+  const result = validator.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ path: formatPath(issue.path, root), code: issue.code, message: issue.message }));
+}
+
+/** Why a value cannot cross a boundary as JSON, or undefined when it can. */
+export function jsonProblem(value: unknown, path = 'output', seen = new Set<object>()): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return undefined;
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot hold`;
+    case 'object': {
+      if (value === null) return undefined;
+      if (seen.has(value)) return `${path} refers back to itself (a cycle)`;
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+        return `${path} is a ${(value as object).constructor?.name ?? 'class instance'}, not plain JSON data`;
+      }
+      seen.add(value);
+      const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [`${path}[${i}]`, v]) : Object.entries(value).map(([k, v]) => [`${path}.${k}`, v]);
+      for (const [childPath, child] of entries) {
+        const problem = jsonProblem(child, childPath, seen);
+        if (problem) return problem;
+      }
+      seen.delete(value);
+      return undefined;
+    }
+    default:
+      return `${path} is a ${typeof value}, which JSON cannot hold`;
+  }
+}

@@ -1,0 +1,385 @@
+import type { AnyActorRef, AnyStateMachine, Actor, StateValue } from 'xstate';
+import { MachineCatalog } from '../../compiler/catalog.js';
+import { compileFlowDefinition } from '../../compiler/flow.js';
+import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefinitions } from '../../compiler/system.js';
+import type { FlowMachineDefinition } from '../../compiler/types.js';
+import type { MachineEnvironment } from '../../machines/environment.js';
+import type { FlowExecutionResult } from '../../machines/flow-state.js';
+import { toSerializedError } from '../../machines/task-attempt.js';
+import type { NormalizedSystem } from '../dsl/normalize.js';
+import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
+import type { FlowDefinition, SystemDefinition, TaskDefinition } from '../dsl/schema.js';
+import { assertValidSystem } from '../dsl/validate.js';
+import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
+import { EventHandlers, type EventHandler } from './event-handlers.js';
+import { InstanceRegistry, type Instance } from './instances.js';
+import { checkJsonSchema } from './json-schemas.js';
+import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js';
+import { createTaskRunner, type TaskImplementation } from './task-runner.js';
+
+/** What `executeTask` resolves with: failures are data. */
+export interface TaskExecutionResult {
+  success: boolean;
+  output?: unknown;
+  error?: SerializedError;
+  /** Attempts made, the first included. */
+  attempts: number;
+}
+
+/** A running flow. */
+export interface FlowHandle {
+  readonly instanceId: string;
+  readonly flowId: string;
+  /** The XState actor: subscribe to it, read its snapshot, persist it. */
+  readonly actor: Actor<AnyStateMachine>;
+  /** Resolves when the flow ends (completed, failed or cancelled); never rejects. */
+  result(): Promise<FlowExecutionResult>;
+  /** Ends the flow; running tasks see their AbortSignal fire. */
+  cancel(): void;
+}
+
+export interface StartFlowOptions {
+  /** @default `<flowId>-<n>` */
+  instanceId?: string;
+}
+
+export interface CreateProcessOptions {
+  /** @default `<processId>-<n>` */
+  instanceId?: string;
+  /** Merged over the process's default context. */
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Runs a system: compiles its processes and flows into XState machines, creates a default instance of
+ * every process, runs tasks, routes events and reports results.
+ */
+export class ReactiveSystemRuntime {
+  readonly system: NormalizedSystem;
+  private readonly options: ResolvedRuntimeOptions;
+  private readonly implementations = new Map<string, TaskImplementation>();
+  private readonly adHocTasks: Record<string, TaskDefinition> = {};
+  private readonly flows: Record<string, FlowDefinition>;
+  private readonly definitions: SystemMachineDefinitions;
+  private readonly catalog: MachineCatalog;
+  private readonly handlers: EventHandlers;
+  private readonly instances: InstanceRegistry;
+  private readonly triggers = new Map<string, Set<string>>();
+  private readonly processListeners = new Set<string>();
+  private counter = 0;
+  private stopped = false;
+
+  constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
+    this.system = assertValidSystem(system);
+    this.options = resolveRuntimeOptions(options);
+    this.flows = { ...(this.system.flows ?? {}) };
+    this.handlers = new EventHandlers(this.options.logger);
+    this.instances = new InstanceRegistry(this.options);
+    this.definitions = compileSystemDefinitions(this.system);
+    this.catalog = new MachineCatalog(this.environment(), this.definitions);
+    for (const [flowId, flow] of Object.entries(this.flows)) this.indexTriggers(flowId, flow);
+    for (const definition of this.definitions.processes.values()) for (const type of definition.events) this.processListeners.add(type);
+    for (const processId of this.definitions.processes.keys()) this.startProcess(processId, processId, undefined);
+  }
+
+  // ─── tasks ──────────────────────────────────────────────────────────────────
+
+  /** Registers the function that runs a task; it is called with the task's input alone. */
+  registerTaskImplementation(taskId: string, implementation: TaskImplementation): void {
+    if (typeof implementation !== 'function') {
+      throw new TypeError(`registerTaskImplementation("${taskId}", …) expects a function, got ${implementation === null ? 'null' : typeof implementation}`);
+    }
+    this.implementations.set(taskId, implementation);
+  }
+
+  registerTaskImplementations(implementations: Record<string, TaskImplementation>): void {
+    for (const [taskId, implementation] of Object.entries(implementations)) this.registerTaskImplementation(taskId, implementation);
+  }
+
+  /**
+   * Runs a task with its retry and timeout policy. Resolves `{ success, output | error, attempts }`;
+   * rejects only for programmer errors: unknown task, no implementation, input that fails the schema.
+   */
+  async executeTask(taskId: string, input?: unknown): Promise<TaskExecutionResult> {
+    const definition = this.taskDefinition(taskId);
+    if (!definition) throw new NotFoundError('task', taskId, Object.keys(this.system.tasks ?? {}));
+    if (!this.implementations.has(taskId)) throw new MissingImplementationError(taskId, [...this.implementations.keys()]);
+    if (definition.input) {
+      const issues = checkJsonSchema(definition.input, input, 'input');
+      if (issues.length) throw new InputValidationError(`Input of task "${taskId}"`, issues);
+    }
+    let machine = this.catalog.task(taskId);
+    if (!machine) {
+      this.definitions.tasks.set(taskId, compileTaskDefinition(taskId, { [taskId]: definition }));
+      machine = this.catalog.task(taskId) as AnyStateMachine;
+    }
+    const result = await this.run('flow', `task:${taskId}`, this.nextId(taskId), machine, input, new Set()).result;
+    const step = result.steps[taskId];
+    const out: TaskExecutionResult = { success: result.success, attempts: step?.attempts ?? 0 };
+    if (result.success) out.output = step?.output;
+    else out.error = step?.error ?? result.error ?? { name: 'Error', message: 'The task failed' };
+    return out;
+  }
+
+  // ─── flows ──────────────────────────────────────────────────────────────────
+
+  /** Registers a flow built in code (FlowStepType steps, function conditions) or in DSL form. */
+  registerFlow(flow: RuntimeFlow | (FlowDefinition & { id: string })): void {
+    if (!flow || typeof flow.id !== 'string') throw new TypeError('registerFlow(flow) expects a flow with a string id');
+    const { id, ...definition } = convertFlowToDsl(flow as RuntimeFlow);
+    const document = { ...this.system, tasks: { ...this.adHocTaskDefinitions(definition), ...(this.system.tasks ?? {}) }, flows: { ...this.flows, [id]: definition } };
+    try {
+      assertValidSystem(document);
+    } catch (error) {
+      if (error instanceof SystemValidationError) throw new SystemValidationError(error.issues, `Flow "${id}"`);
+      throw error;
+    }
+    this.flows[id] = definition;
+    this.catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks: { ...this.adHocTasks, ...(this.system.tasks ?? {}) } }));
+    this.indexTriggers(id, definition);
+  }
+
+  /** Starts a flow and returns its handle at once. */
+  startFlow(flowId: string, input?: unknown, options: StartFlowOptions = {}): FlowHandle {
+    this.assertRunning();
+    const flow = this.flows[flowId];
+    const machine = flow && this.catalog.flow(flowId);
+    if (!flow || !machine) throw new NotFoundError('flow', flowId, Object.keys(this.flows));
+    if (flow.input) {
+      const issues = checkJsonSchema(flow.input, input, 'input');
+      if (issues.length) throw new InputValidationError(`Input of flow "${flowId}"`, issues);
+    }
+    const listens = this.flowEvents(flowId, new Set());
+    const { instance, result } = this.run('flow', flowId, options.instanceId ?? this.nextId(flowId), machine, input, listens);
+    this.lifecycle('flow.started', () => ({ flowId, instanceId: instance.instanceId }));
+    return {
+      instanceId: instance.instanceId,
+      flowId,
+      actor: instance.actor,
+      result: () => result,
+      cancel: () => instance.actor.send({ type: 'flow.cancel' }),
+    };
+  }
+
+  /** Runs a flow to its end. Rejects only for programmer errors (unknown flow, invalid input). */
+  async executeFlow(flowId: string, input?: unknown, options?: StartFlowOptions): Promise<FlowExecutionResult> {
+    return this.startFlow(flowId, input, options).result();
+  }
+
+  // ─── processes ──────────────────────────────────────────────────────────────
+
+  /** Spawns another instance of a process. */
+  createProcess(processId: string, options: CreateProcessOptions = {}): string {
+    this.assertRunning();
+    if (!this.definitions.processes.has(processId)) throw new NotFoundError('process', processId, [...this.definitions.processes.keys()]);
+    if (options.context !== undefined && (typeof options.context !== 'object' || options.context === null || Array.isArray(options.context))) {
+      throw new InputValidationError(`Context of process "${processId}"`, [{ path: 'context', code: 'invalid_type', message: 'Expected an object' }]);
+    }
+    const instanceId = options.instanceId ?? this.nextId(processId);
+    this.startProcess(processId, instanceId, options.context);
+    return instanceId;
+  }
+
+  /** The state value of a process instance (its default instance unless `instanceId` is given). */
+  getProcessState(processId: string, instanceId: string = processId): StateValue {
+    return this.processInstance(processId, instanceId).actor.getSnapshot().value;
+  }
+
+  /** The context of a process instance. */
+  getProcessContext(processId: string, instanceId: string = processId): Record<string, unknown> {
+    return this.processInstance(processId, instanceId).actor.getSnapshot().context as Record<string, unknown>;
+  }
+
+  /** The XState actor of a process or flow instance. */
+  getActor(instanceId: string): Actor<AnyStateMachine> {
+    const instance = this.instances.get(instanceId);
+    if (!instance) throw new NotFoundError('instance', instanceId, this.instances.ids());
+    return instance.actor;
+  }
+
+  // ─── events ─────────────────────────────────────────────────────────────────
+
+  /** Calls `handler` for every event of `type` (`'*'` for all), lifecycle events included. Returns an unsubscribe function. */
+  registerEventHandler(type: string, handler: EventHandler): () => void {
+    return this.handlers.add(type, handler);
+  }
+
+  /**
+   * Sends an event: to its handlers; to one instance when the payload names `instanceId` (or the default
+   * instance of `processId`), else to every process instance that listens for it; it wakes flows waiting
+   * for it and starts flows it triggers. The payload is checked against the event's schema.
+   */
+  sendEvent(type: string, payload: Record<string, unknown> = {}): void {
+    this.assertRunning();
+    if (typeof type !== 'string' || type.length === 0) throw new TypeError('sendEvent(type, payload) expects a non-empty event type');
+    const schema = this.system.events?.[type]?.payload;
+    if (schema) {
+      const issues = checkJsonSchema(schema, payload, 'payload');
+      if (issues.length) throw new InputValidationError(`Payload of event "${type}"`, issues, 'INVALID_PAYLOAD');
+    }
+    const target = this.targetOf(payload);
+    this.dispatch(type, payload, target);
+  }
+
+  /** Stops every instance; running tasks see their AbortSignal fire. */
+  stop(): void {
+    this.stopped = true;
+    this.instances.stopAll();
+  }
+
+  // ─── internals ──────────────────────────────────────────────────────────────
+
+  private environment(): MachineEnvironment {
+    const runTask = createTaskRunner({
+      definition: (taskId) => this.taskDefinition(taskId),
+      implementation: (taskId) => this.implementations.get(taskId),
+      implementedTasks: () => [...this.implementations.keys()],
+      dispatch: (type, payload) => this.dispatch(type, payload, undefined),
+      lifecycle: (type, payload) => this.lifecycle(type, payload),
+    });
+    return {
+      runTask,
+      emit: (type, payload) => (type.startsWith('task.') ? this.lifecycle(type, () => payload) : this.dispatch(type, payload, undefined)),
+      log: (message, meta) => this.options.logger.info(typeof message === 'string' ? message : JSON.stringify(message), meta),
+      random: this.options.random,
+    };
+  }
+
+  private taskDefinition(taskId: string): TaskDefinition | undefined {
+    return this.system.tasks?.[taskId] ?? this.adHocTasks[taskId] ?? (this.implementations.has(taskId) ? (this.adHocTasks[taskId] = {}) : undefined);
+  }
+
+  /** Tasks a code-built flow uses that the document does not declare but that have an implementation. */
+  private adHocTaskDefinitions(flow: FlowDefinition): Record<string, TaskDefinition> {
+    const used = new Set<string>();
+    const visit = (steps: FlowDefinition['steps']) => {
+      for (const step of steps) {
+        if (step.type === 'task') used.add(step.task);
+        if (step.type === 'condition') (visit(step.then), visit(step.else ?? []));
+        if (step.type === 'parallel') step.branches.forEach(visit);
+        if (step.type === 'forEach') visit(step.steps);
+        if (step.catch) visit(step.catch);
+      }
+    };
+    visit(flow.steps);
+    for (const taskId of used) if (!this.system.tasks?.[taskId] && this.implementations.has(taskId)) this.adHocTasks[taskId] ??= {};
+    return this.adHocTasks;
+  }
+
+  private run(kind: 'flow', definitionId: string, instanceId: string, machine: AnyStateMachine, input: unknown, listens: ReadonlySet<string>) {
+    let resolve!: (result: FlowExecutionResult) => void;
+    const result = new Promise<FlowExecutionResult>((r) => (resolve = r));
+    const isTask = definitionId.startsWith('task:');
+    const instance = this.instances.start(kind, definitionId, instanceId, machine, { input, instanceId }, listens, (_instance, outcome) => {
+      const flowResult = outcome.error !== undefined
+        ? { success: false, output: undefined, steps: {}, error: toSerializedError(outcome.error), instanceId }
+        : ((outcome.output as FlowExecutionResult | undefined) ?? { success: false, output: undefined, steps: {}, error: { name: 'CancelledError', message: 'The flow was stopped' }, instanceId });
+      if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
+      if (!isTask) {
+        this.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId: definitionId, instanceId, output: flowResult.output, error: flowResult.error }));
+      }
+      resolve(flowResult);
+    });
+    return { instance, result };
+  }
+
+  private startProcess(processId: string, instanceId: string, context: Record<string, unknown> | undefined): Instance {
+    const machine = this.catalog.process(processId) as AnyStateMachine;
+    const definition = this.definitions.processes.get(processId);
+    return this.instances.start('process', processId, instanceId, machine, { context }, new Set(definition?.events ?? []), (instance, outcome) => {
+      if (outcome.error !== undefined) this.options.logger.error(`Process instance "${instance.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
+    }, true);
+  }
+
+  private processInstance(processId: string, instanceId: string): Instance {
+    if (!this.definitions.processes.has(processId)) throw new NotFoundError('process', processId, [...this.definitions.processes.keys()]);
+    const instance = this.instances.get(instanceId);
+    if (!instance || instance.kind !== 'process' || instance.definitionId !== processId) {
+      const ids = this.instances.ids('process').filter((id) => this.instances.get(id)?.definitionId === processId);
+      throw new NotFoundError('instance', instanceId, ids, `of process "${processId}"`);
+    }
+    return instance;
+  }
+
+  private targetOf(payload: Record<string, unknown>): Instance | undefined {
+    if (typeof payload.instanceId === 'string') {
+      const instance = this.instances.get(payload.instanceId);
+      if (!instance) throw new NotFoundError('instance', payload.instanceId, this.instances.ids());
+      return instance;
+    }
+    if (typeof payload.processId === 'string') return this.processInstance(payload.processId, payload.processId);
+    return undefined;
+  }
+
+  private dispatch(type: string, payload: Record<string, unknown>, target: Instance | undefined): void {
+    if (this.stopped) return;
+    this.handlers.deliver(type, payload);
+    const event = { type, payload };
+    if (target) {
+      deliver(target, event);
+    } else {
+      for (const instance of [...this.instances.listening(type)]) deliver(instance, event);
+    }
+    for (const flowId of this.triggers.get(type) ?? []) {
+      try {
+        this.startFlow(flowId, payload);
+      } catch (error) {
+        this.options.logger.error(`Event "${type}" could not start flow "${flowId}"`, { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  /** Lifecycle notices cost nothing unless a handler, a trigger or a process listens for them. */
+  private lifecycle(type: string, payload: () => Record<string, unknown>): void {
+    if (this.stopped) return;
+    if (!this.handlers.has(type) && !this.triggers.has(type) && !this.processListeners.has(type)) return;
+    this.dispatch(type, payload(), undefined);
+  }
+
+  private indexTriggers(flowId: string, flow: FlowDefinition): void {
+    for (const set of this.triggers.values()) set.delete(flowId);
+    const types = flow.trigger === undefined ? [] : Array.isArray(flow.trigger) ? flow.trigger : [flow.trigger];
+    for (const type of types) {
+      let set = this.triggers.get(type);
+      if (!set) this.triggers.set(type, (set = new Set()));
+      set.add(flowId);
+    }
+  }
+
+  /** Event types that move a flow: its event steps, those of its forEach bodies and of the flows it invokes. */
+  private flowEvents(flowId: string, seen: Set<string>): Set<string> {
+    const events = new Set<string>();
+    if (seen.has(flowId)) return events;
+    seen.add(flowId);
+    const visit = (definition: FlowMachineDefinition) => {
+      for (const type of definition.events) events.add(type);
+      for (const body of Object.values(definition.bodies)) visit(body);
+      for (const sub of definition.subflows) for (const type of this.flowEvents(sub, seen)) events.add(type);
+    };
+    const definition = this.definitions.flows.get(flowId);
+    if (definition) visit(definition);
+    return events;
+  }
+
+  private nextId(prefix: string): string {
+    return `${prefix}-${++this.counter}`;
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new RuntimeCoreError('RUNTIME_STOPPED', 'The runtime was stopped; create a new ReactiveSystemRuntime');
+  }
+}
+
+/** A flow's event steps may sit in forEach bodies and sub-flows, which are child actors: they get the event too. */
+function deliver(instance: Instance, event: { type: string; payload: Record<string, unknown> }): void {
+  if (instance.kind === 'process') {
+    instance.actor.send(event);
+    return;
+  }
+  const visit = (actor: AnyActorRef) => {
+    actor.send(event);
+    const children = (actor.getSnapshot() as { children?: Record<string, AnyActorRef> }).children;
+    for (const child of Object.values(children ?? {})) if (child.getSnapshot()?.status === 'active') visit(child);
+  };
+  visit(instance.actor);
+}

@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What a task implementation can learn about the attempt it runs in. */
+export interface TaskContext {
+  /** Fires when the attempt times out, or its flow is cancelled or stopped. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Stable across retries of the same attempt after a restart: `instanceId/stepId/attempt`. */
+  readonly idempotencyKey: string;
+  readonly taskId: string;
+  readonly instanceId: string;
+  /** Sends an event into the system, as `runtime.sendEvent` does. */
+  emit(type: string, payload?: Record<string, unknown>): void;
+}
+
+const storage = new AsyncLocalStorage<TaskContext>();
+
+/** Runs `fn` with `context` as the current task context. */
+export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/**
+ * The context of the task attempt this code runs in (as Temporal's `Context.current()` for activities).
+ * Throws when called outside a task implementation.
+ */
+export function getTaskContext(): TaskContext {
+  const context = storage.getStore();
+  if (!context) throw new Error('getTaskContext() was called outside a task implementation');
+  return context;
+}
