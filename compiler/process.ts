@@ -1,4 +1,4 @@
-import { parseDuration } from '../src/dsl/duration.js';
+import { parseDelayKey } from '../src/dsl/duration.js';
 import { normalizeProcess } from '../src/dsl/normalize.js';
 import type { Expression, ProcessAction, ProcessDefinition, StateDefinition, Transition, TransitionObject } from '../src/dsl/schema.js';
 import { taskMachineName, type Json, type NamedRef, type ProcessMachineDefinition, type StateConfig, type TransitionConfig } from './types.js';
@@ -46,8 +46,6 @@ function compileTransitions(transition: Transition, cx: ProcessCompileContext, g
   });
 }
 
-const afterDelayMs = (key: string): number => (/^\d+(\.\d+)?$/.test(key) ? Number(key) : parseDuration(key));
-
 function compileState(state: StateDefinition, path: string, cx: ProcessCompileContext): StateConfig {
   const node: StateConfig = {};
   if (state.type && state.type !== 'atomic') node.type = state.type;
@@ -64,7 +62,7 @@ function compileState(state: StateDefinition, path: string, cx: ProcessCompileCo
   }
   const invoke: NonNullable<StateConfig['invoke']> = [];
   for (const [key, transition] of Object.entries(state.after ?? {})) {
-    invoke.push({ id: `$after:${key}`, src: 'timer', input: { delayMs: afterDelayMs(key) }, onDone: compileTransitions(transition, cx) });
+    invoke.push({ id: `$after:${key}`, src: 'timer', input: { delayMs: parseDelayKey(key) }, onDone: compileTransitions(transition, cx) });
   }
   if (state.invoke) {
     cx.tasks.add(state.invoke.task);

@@ -67,7 +67,7 @@ export function createProcessMachine(definition: ProcessMachineDefinition, env: 
   for (const taskId of definition.tasks) actors[`task:${taskId}`] = resolve(`task:${taskId}`);
   const machine = setup({
     actors,
-    guards: processGuards(expressions) as never,
+    guards: processGuards(env, expressions) as never,
     actions: processActions(env, expressions) as never,
   }).createMachine(hydrate(definition.config, createMappers(expressions)) as never);
   return machine as unknown as AnyStateMachine;

@@ -23,6 +23,8 @@ export interface MachineEnvironment {
   emit(type: string, payload: Record<string, unknown>): void;
   /** Process `log` actions. */
   log(message: unknown, meta: Record<string, unknown>): void;
+  /** A problem that must not stop the instance (an expression of a process that fails to evaluate). */
+  reportError(message: string, meta: Record<string, unknown>): void;
   /** Source of randomness for backoff jitter. @default Math.random */
   random(): number;
 }
@@ -38,5 +40,6 @@ export const detachedEnvironment: MachineEnvironment = {
     } satisfies SerializedError),
   emit: () => undefined,
   log: () => undefined,
+  reportError: () => undefined,
   random: Math.random,
 };

@@ -63,6 +63,24 @@ export interface FlowExecutionResult {
   instanceId: string;
 }
 
+/** Each step's status, attempts, output and error, as a flow result reports them. */
+export function stepResults(context: FlowContext | undefined): Record<string, StepResult> {
+  const steps: Record<string, StepResult> = {};
+  if (!context) return steps;
+  for (const [id, record] of Object.entries(context.stepStatus)) {
+    const result: StepResult = { status: record.status, attempts: record.attempts };
+    if (id in context.steps) result.output = context.steps[id];
+    if (record.error) result.error = record.error;
+    steps[id] = result;
+  }
+  return steps;
+}
+
+/** The result of a flow that failed, from what its context recorded so far. */
+export function failedFlowResult(context: FlowContext | undefined, instanceId: string, error: SerializedError & { step?: string }): FlowExecutionResult {
+  return { success: false, output: undefined, steps: stepResults(context), error, instanceId };
+}
+
 /** Reads the failure a step's event carries. */
 export function errorFromEvent(
   event: { type: string; error?: unknown; output?: unknown },

@@ -1,5 +1,6 @@
 import type { AnyEventObject } from 'xstate';
-import type { FlowContext, FlowExecutionResult, FlowMachineInput, StepResult } from './flow-state.js';
+import { failedFlowResult, stepResults, type FlowContext, type FlowExecutionResult, type FlowMachineInput } from './flow-state.js';
+import { toSerializedError } from './task-attempt.js';
 import { flowScope, processScope, type ExpressionParams, type MachineExpressions } from './scope.js';
 import type { TaskAttemptInput } from './task-attempt.js';
 
@@ -32,21 +33,18 @@ export function createMappers(expressions: MachineExpressions): Record<string, M
     },
     flowResult: ({ context, event }, params) => {
       const ctx = context as FlowContext;
-      const steps: Record<string, StepResult> = {};
-      for (const [id, record] of Object.entries(ctx.stepStatus)) {
-        const result: StepResult = { status: record.status, attempts: record.attempts };
-        if (id in ctx.steps) result.output = ctx.steps[id];
-        if (record.error) result.error = record.error;
-        steps[id] = result;
+      if (ctx.error) return failedFlowResult(ctx, ctx.instanceId, ctx.error);
+      let output: unknown;
+      try {
+        if (params.output !== undefined) output = evaluate(params.output, ctx, event, undefined);
+        else {
+          const last = (params.steps as string[]).filter((id) => id in ctx.stepStatus).at(-1);
+          output = last === undefined ? undefined : ctx.steps[last];
+        }
+      } catch (thrown) {
+        return failedFlowResult(ctx, ctx.instanceId, toSerializedError(thrown));
       }
-      const result: FlowExecutionResult = { success: ctx.error === undefined, output: undefined, steps, instanceId: ctx.instanceId };
-      if (ctx.error) result.error = ctx.error;
-      else if (params.output !== undefined) result.output = evaluate(params.output, ctx, event, undefined);
-      else {
-        const ran = (params.steps as string[]).filter((id) => id in ctx.stepStatus);
-        const last = ran.at(-1);
-        result.output = last === undefined ? undefined : ctx.steps[last];
-      }
+      const result: FlowExecutionResult = { success: true, output, steps: stepResults(ctx), instanceId: ctx.instanceId };
       return result;
     },
     taskAttemptInput: ({ context, event }, params): TaskAttemptInput => {

@@ -7,6 +7,7 @@ import { didYouMean, knownNames } from './validate-report.js';
 /** Event names that belong to the runtime and are always allowed. */
 export const LIFECYCLE_EVENT_PREFIXES = ['task.', 'flow.', 'process.'] as const;
 
+/** Shared by the reference checks: the issues found so far and the ids the system declares. */
 export interface CheckContext {
   readonly issues: ValidationIssue[];
   readonly tasks: Readonly<Record<string, TaskDefinition>>;
@@ -32,6 +33,7 @@ export function createCheckContext(
   };
 }
 
+/** Adds one issue. */
 export function report(cx: CheckContext, path: string, code: string, message: string): void {
   cx.issues.push({ path, code, message });
 }

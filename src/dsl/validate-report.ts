@@ -45,7 +45,7 @@ export function knownNames(kind: string, names: readonly string[]): string {
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const lower = name.toLowerCase();
   let best: string[] = [];
-  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  let bestDistance = Math.max(1, Math.ceil(name.length / 3)) + 1;
   for (const candidate of candidates) {
     const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [[candidate], distance];

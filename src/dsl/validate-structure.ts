@@ -13,6 +13,7 @@ export interface LocatedIssue {
   readonly issue: ValidationIssue;
 }
 
+/** The document, typed, when it matches the meta-schema; every mapped issue otherwise. */
 export type StructureResult =
   | { readonly success: true; readonly system: SystemDefinition }
   | { readonly success: false; readonly issues: readonly LocatedIssue[] };

@@ -4,12 +4,13 @@ import { compileFlowDefinition } from '../../compiler/flow.js';
 import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefinitions } from '../../compiler/system.js';
 import type { FlowMachineDefinition } from '../../compiler/types.js';
 import type { MachineEnvironment } from '../../machines/environment.js';
-import type { FlowExecutionResult } from '../../machines/flow-state.js';
+import { failedFlowResult, type FlowContext, type FlowExecutionResult } from '../../machines/flow-state.js';
 import { toSerializedError } from '../../machines/task-attempt.js';
 import type { NormalizedSystem } from '../dsl/normalize.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
 import type { FlowDefinition, SystemDefinition, TaskDefinition } from '../dsl/schema.js';
 import { assertValidSystem } from '../dsl/validate.js';
+import { collectSteps } from '../dsl/validate-flow.js';
 import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
 import { EventHandlers, type EventHandler } from './event-handlers.js';
 import { InstanceRegistry, type Instance } from './instances.js';
@@ -241,6 +242,10 @@ export class ReactiveSystemRuntime {
       runTask,
       emit: (type, payload) => (type.startsWith('task.') ? this.lifecycle(type, () => payload) : this.dispatch(type, payload, undefined)),
       log: (message, meta) => this.options.logger.info(typeof message === 'string' ? message : JSON.stringify(message), meta),
+      reportError: (message, meta) => {
+        this.options.logger.error(message, meta);
+        this.lifecycle('process.error', () => ({ ...meta, message }));
+      },
       random: this.options.random,
     };
   }
@@ -251,17 +256,7 @@ export class ReactiveSystemRuntime {
 
   /** Tasks a code-built flow uses that the document does not declare but that have an implementation. */
   private adHocTaskDefinitions(flow: FlowDefinition): Record<string, TaskDefinition> {
-    const used = new Set<string>();
-    const visit = (steps: FlowDefinition['steps']) => {
-      for (const step of steps) {
-        if (step.type === 'task') used.add(step.task);
-        if (step.type === 'condition') (visit(step.then), visit(step.else ?? []));
-        if (step.type === 'parallel') step.branches.forEach(visit);
-        if (step.type === 'forEach') visit(step.steps);
-        if (step.catch) visit(step.catch);
-      }
-    };
-    visit(flow.steps);
+    const used = collectSteps(flow.steps, 'steps').flatMap(([, step]) => (step.type === 'task' ? [step.task] : []));
     for (const taskId of used) if (!this.system.tasks?.[taskId] && this.implementations.has(taskId)) this.adHocTasks[taskId] ??= {};
     return this.adHocTasks;
   }
@@ -270,10 +265,12 @@ export class ReactiveSystemRuntime {
     let resolve!: (result: FlowExecutionResult) => void;
     const result = new Promise<FlowExecutionResult>((r) => (resolve = r));
     const isTask = definitionId.startsWith('task:');
-    const instance = this.instances.start(kind, definitionId, instanceId, machine, { input, instanceId }, listens, (_instance, outcome) => {
-      const flowResult = outcome.error !== undefined
-        ? { success: false, output: undefined, steps: {}, error: toSerializedError(outcome.error), instanceId }
-        : ((outcome.output as FlowExecutionResult | undefined) ?? { success: false, output: undefined, steps: {}, error: { name: 'CancelledError', message: 'The flow was stopped' }, instanceId });
+    const instance = this.instances.start(kind, definitionId, instanceId, machine, { input, instanceId }, listens, (settled, outcome) => {
+      const context = settled.actor.getSnapshot().context as FlowContext | undefined;
+      const flowResult =
+        outcome.error !== undefined
+          ? failedFlowResult(context, instanceId, toSerializedError(outcome.error))
+          : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, { name: 'CancelledError', message: 'The flow was stopped' }));
       if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
       if (!isTask) {
         this.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId: definitionId, instanceId, output: flowResult.output, error: flowResult.error }));

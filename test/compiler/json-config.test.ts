@@ -43,6 +43,7 @@ function environment(): MachineEnvironment & { calls: string[] } {
     },
     emit: () => undefined,
     log: () => undefined,
+    reportError: () => undefined,
     random: () => 0.5,
   };
 }

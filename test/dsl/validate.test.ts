@@ -224,7 +224,7 @@ describe('validateSystem on a document with many problems', () => {
       [
         {
           "code": "unknown_key",
-          "message": "Unknown key "retries"; allowed keys: description, input, output, retry, timeout, examples, implementation",
+          "message": "Unknown key "retries" (did you mean "retry"?); allowed keys: description, input, output, retry, timeout, examples, implementation",
           "path": "tasks.notify.retries",
         },
         {
@@ -269,7 +269,7 @@ describe('validateSystem on a document with many problems', () => {
         },
         {
           "code": "unknown_event",
-          "message": "Event "order.payed" is not declared in events (did you mean "order.placed"?); known events: order.placed, order.paid (lifecycle events task.*, flow.* and process.* need no declaration)",
+          "message": "Event "order.payed" is not declared in events (did you mean "order.placed" or "order.paid"?); known events: order.placed, order.paid (lifecycle events task.*, flow.* and process.* need no declaration)",
           "path": "processes.order.states.pending.on["order.payed"]",
         },
         {
@@ -339,7 +339,7 @@ describe('validateSystem on a document with many problems', () => {
         },
         {
           "code": "unknown_task",
-          "message": "Unknown task "chargeCard"; known tasks: charge, notify",
+          "message": "Unknown task "chargeCard" (did you mean "charge"?); known tasks: charge, notify",
           "path": "flows.checkout.steps[0].task",
         },
         {
@@ -369,7 +369,13 @@ describe('validateSystem on a document with many problems', () => {
 
 describe('structure', () => {
   it('says which step types exist when a step type is unknown', () => {
-    expect(onlyProblem(flowSystem([{ id: 'a', type: 'sleep', duration: '1s' }]))).toMatchInlineSnapshot();
+    expect(onlyProblem(flowSystem([{ id: 'a', type: 'sleep', duration: '1s' }]))).toMatchInlineSnapshot(`
+      {
+        "code": "unknown_step_type",
+        "message": "Unknown step type "sleep"; expected one of: task, condition, parallel, wait, event, forEach, flow",
+        "path": "flows.checkout.steps[0].type",
+      }
+    `);
   });
 
   it('says that a step type is missing', () => {
@@ -380,7 +386,13 @@ describe('structure', () => {
   });
 
   it('says which keys are allowed when a key is unknown, at the key', () => {
-    expect(onlyProblem(flowSystem([{ id: 'a', type: 'task', task: 'charge', retries: 3 }]))).toMatchInlineSnapshot();
+    expect(onlyProblem(flowSystem([{ id: 'a', type: 'task', task: 'charge', retries: 3 }]))).toMatchInlineSnapshot(`
+      {
+        "code": "unknown_key",
+        "message": "Unknown key "retries" (did you mean "retry"?); allowed keys: id, name, description, onError, catch, type, task, input, retry, timeout",
+        "path": "flows.checkout.steps[0].retries",
+      }
+    `);
   });
 
   it('reports one issue per unknown key', () => {
@@ -501,7 +513,20 @@ describe('references in flows', () => {
       again: { steps: [{ id: 'e', type: 'forEach', items: 'input', steps: [{ id: 'f', type: 'flow', flow: 'again' }] }] },
       leaf: { steps: [{ id: 'g', type: 'flow', flow: 'audit' }] },
     });
-    expect(validateSystem(doc).errors).toMatchInlineSnapshot();
+    expect(validateSystem(doc).errors).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "subflow_cycle",
+          "message": "Sub-flows call each other in a cycle: checkout → refund → audit → checkout; a flow must not run itself, directly or through others",
+          "path": "flows.audit.steps[0].flow",
+        },
+        {
+          "code": "subflow_cycle",
+          "message": "Sub-flows call each other in a cycle: again → again; a flow must not run itself, directly or through others",
+          "path": "flows.again.steps[0].steps[0].flow",
+        },
+      ]
+    `);
   });
 
   it('reports duplicate step ids anywhere in a flow', () => {
@@ -793,7 +818,20 @@ describe('expressions', () => {
       { id: 'charge', type: 'task', task: 'charge' },
       { id: 'c', type: 'condition', if: 'steps.charge.ok && steps["chrge"].ok', then: [{ id: 'inner', type: 'task', task: 'notify', input: 'steps.inner2' }] },
     ]);
-    expect(validateSystem(doc).errors).toMatchInlineSnapshot();
+    expect(validateSystem(doc).errors).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "unknown_step_reference",
+          "message": "Expression reads steps.chrge, but flow "checkout" has no step "chrge" (did you mean "charge"?); known steps: charge, c, inner",
+          "path": "flows.checkout.steps[1].if",
+        },
+        {
+          "code": "unknown_step_reference",
+          "message": "Expression reads steps.inner2, but flow "checkout" has no step "inner2" (did you mean "inner"?); known steps: charge, c, inner",
+          "path": "flows.checkout.steps[1].then[0].input",
+        },
+      ]
+    `);
   });
 
   it('does not check functions', () => {
@@ -823,7 +861,11 @@ describe('assertValidSystem and safeValidateSystem', () => {
     expect(thrown).toBeInstanceOf(SystemValidationError);
     expect((thrown as SystemValidationError).issues).toEqual(errors);
     expect((thrown as SystemValidationError).code).toBe('SYSTEM_INVALID');
-    expect((thrown as Error).message).toMatchInlineSnapshot();
+    expect((thrown as Error).message).toMatchInlineSnapshot(`
+      "The system is invalid (2 problems):
+        - flows.checkout.steps[1].id: Step id "a" is already used by flows.checkout.steps[0]; step ids must be unique in a flow [duplicate_step_id]
+        - flows.checkout.steps[0].task: Unknown task "nope"; known tasks: charge, notify [unknown_task]"
+    `);
     expect(safeValidateSystem(doc)).toEqual({ success: false, issues: errors });
   });
 

@@ -2,6 +2,7 @@ import type { BuiltinName } from './functions.js';
 
 /** The names an expression may start from. */
 export const SCOPE_ROOTS = ['input', 'steps', 'context', 'event', 'item', 'index'] as const;
+/** One of {@link SCOPE_ROOTS}. */
 export type ScopeRoot = (typeof SCOPE_ROOTS)[number];
 
 /** Every node knows where it is in the source: `start` inclusive, `end` exclusive, both 0-based. */
@@ -10,21 +11,28 @@ interface Located {
   readonly end: number;
 }
 
+/** The values a literal can write. */
 export type LiteralValue = string | number | boolean | null | undefined;
+/** `not` is parsed as `!`. */
 export type UnaryOperator = '!' | '-' | '+';
+/** `and` and `or` are parsed as `&&` and `||`. */
 export type LogicalOperator = '&&' | '||' | '??';
+/** Equality keeps its spelling (`=`, `==`, `===`, `!=`, `!==`); all are strict and deep. */
 export type BinaryOperator =
   | '+' | '-' | '*' | '/' | '%' | '**'
   | '<' | '<=' | '>' | '>='
   | '=' | '==' | '===' | '!=' | '!=='
   | 'in';
 
+/** A number, a string, `true`, `false`, `null` or `undefined`. */
 export interface LiteralNode extends Located { readonly kind: 'literal'; readonly value: LiteralValue }
 /** `input`, `steps`, … read from the scope the expression is evaluated with. */
 export interface RootNode extends Located { readonly kind: 'root'; readonly name: ScopeRoot }
 /** A lambda parameter, read inside the lambda's body. */
 export interface LocalNode extends Located { readonly kind: 'local'; readonly name: string }
+/** `[a, ...b]` */
 export interface ArrayNode extends Located { readonly kind: 'array'; readonly elements: readonly (ExpressionNode | SpreadElement)[] }
+/** `{ key: value, ...spread }` */
 export interface ObjectNode extends Located { readonly kind: 'object'; readonly properties: readonly (PropertyNode | SpreadElement)[] }
 /** `a.b` and `a?.b`: the name is written in the source. */
 export interface MemberNode extends Located {
@@ -46,7 +54,9 @@ export interface CallNode extends Located {
   readonly callee: BuiltinName;
   readonly args: readonly (ExpressionNode | LambdaNode)[];
 }
+/** `!a`, `not a`, `-a`, `+a` */
 export interface UnaryNode extends Located { readonly kind: 'unary'; readonly operator: UnaryOperator; readonly argument: ExpressionNode }
+/** Arithmetic, comparison, equality and `in`. */
 export interface BinaryNode extends Located {
   readonly kind: 'binary';
   readonly operator: BinaryOperator;
@@ -62,6 +72,7 @@ export interface LogicalNode extends Located {
   readonly left: ExpressionNode;
   readonly right: ExpressionNode;
 }
+/** `test ? consequent : alternate` */
 export interface ConditionalNode extends Located {
   readonly kind: 'conditional';
   readonly test: ExpressionNode;
@@ -91,6 +102,7 @@ export type ExpressionNode =
   | LogicalNode
   | ConditionalNode;
 
+/** The `kind` tags of evaluable nodes. */
 export type ExpressionKind = ExpressionNode['kind'];
 /** Any node of the tree, the helper nodes of literals, calls and lambdas included. */
 export type AnyExpressionNode = ExpressionNode | SpreadElement | PropertyNode | LambdaNode;

@@ -68,16 +68,13 @@ export const BUILTIN_FUNCTIONS = {
   unique: one('unique(array)', 'The array without repeated elements (deep equality), first occurrences kept.'),
 } as const satisfies Record<string, BuiltinSignature>;
 
+/** The name of a built-in function. */
 export type BuiltinName = keyof typeof BUILTIN_FUNCTIONS;
 
 /** The built-in names, in table order. */
 export const BUILTIN_NAMES = Object.keys(BUILTIN_FUNCTIONS) as BuiltinName[];
 
+/** Whether `name` is a built-in function (own keys only: `toString` is not one). */
 export function isBuiltinName(name: string): name is BuiltinName {
   return Object.hasOwn(BUILTIN_FUNCTIONS, name);
-}
-
-/** The signature of a built-in, typed for code that does not know which one it holds. */
-export function builtinSignature(name: BuiltinName): BuiltinSignature {
-  return BUILTIN_FUNCTIONS[name];
 }

@@ -60,6 +60,7 @@ export function unknownFunctionMessage(name: string): string {
   return `Unknown function ${JSON.stringify(name)};${hint} the built-in functions are ${BUILTIN_NAMES.join(', ')}`;
 }
 
+/** The built-ins that take a lambda, for messages. */
 export function higherOrderNames(): string {
   return BUILTIN_NAMES.filter((n) => (BUILTIN_FUNCTIONS[n] as BuiltinSignature).lambdaAt !== undefined).join(', ');
 }

@@ -1,5 +1,6 @@
 import { ExpressionError } from '../../errors.js';
 
+/** What a token is; keywords are `name` tokens, told apart by the parser. */
 export type TokenType = 'number' | 'string' | 'name' | 'punct' | 'end';
 
 /** A token; `value` is the decoded value of numbers and strings, the source text otherwise. */
@@ -119,8 +120,8 @@ function readString(source: string, start: number): Token {
       pos += 4;
     } else if (escaped === 'u' && source[pos + 2] === '{') {
       const close = source.indexOf('}', pos + 3);
-      const code = close < 0 ? -1 : readHex(source, pos, pos + 3, close - pos - 3);
-      if (code < 0 || code > 0x10ffff) throw syntaxError(source, pos, 'Invalid escape: expected \\u{...} with at most 10FFFF');
+      const code = readHex(source, pos, pos + 3, close < 0 ? 0 : close - pos - 3);
+      if (code > 0x10ffff) throw syntaxError(source, pos, 'Invalid escape: \\u{...} is at most 10FFFF');
       value += String.fromCodePoint(code);
       pos = close + 1;
     } else if (escaped === 'u') {
@@ -147,7 +148,9 @@ function readString(source: string, start: number): Token {
 function readHex(source: string, escapeAt: number, from: number, length: number): number {
   const digits = source.slice(from, from + length);
   if (length === 0 || digits.length !== length || !/^[0-9a-fA-F]+$/.test(digits)) {
-    throw syntaxError(source, escapeAt, `Invalid escape ${JSON.stringify(source.slice(escapeAt, from + length))}`);
+    const escape = source.slice(escapeAt, from).replace('{', '{...}');
+    const expected = escape === '\\u{...}' ? 'hex digits' : `${length} hex digits`;
+    throw syntaxError(source, escapeAt, `Invalid escape: expected ${expected} after ${escape}`);
   }
   return parseInt(digits, 16);
 }

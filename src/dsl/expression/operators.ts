@@ -37,7 +37,7 @@ export abstract class OperatorParser extends TokenCursor {
     for (;;) {
       const token = this.tok;
       const operator: LogicalOperator | undefined =
-        token.value === '||' || this.isWord('or') ? '||' : token.value === '??' && token.type === 'punct' ? '??' : undefined;
+        this.isPunct('||') || this.isWord('or') ? '||' : this.isPunct('??') ? '??' : undefined;
       if (operator === undefined) return left;
       this.next();
       const right = this.parseLogicalAnd();
