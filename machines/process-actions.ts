@@ -2,20 +2,19 @@ import { assign, type AnyEventObject } from 'xstate';
 import type { MachineEnvironment } from './environment.js';
 import { processScope, type ExpressionParams, type MachineExpressions } from './scope.js';
 
-type Args = { context: Record<string, unknown>; event: AnyEventObject; self: { id: string } };
+/** XState hands guards no `self`, so a guard's report may lack the instance id (the runtime fills it in). */
+type Args = { context: Record<string, unknown>; event: AnyEventObject; self?: { id: string } };
 
 /**
  * Evaluates an expression of a process. One that fails is reported and yields `fallback`: a process is
  * long-lived, and a bad payload must not end it (a flow, by contrast, fails with the error).
  */
-function safely(env: MachineEnvironment, self: { id: string }, event: AnyEventObject, what: string, fallback: unknown, run: () => unknown): unknown {
+function safely(env: MachineEnvironment, self: { id: string } | undefined, event: AnyEventObject, what: string, fallback: unknown, run: () => unknown): unknown {
   try {
     return run();
   } catch (error) {
-    env.reportError(`Process instance "${self.id}": ${what} failed on event "${event.type}": ${error instanceof Error ? error.message : String(error)}`, {
-      instanceId: self.id,
-      event: event.type,
-    });
+    const detail = error instanceof Error ? error.message : String(error);
+    env.reportError(`${what} failed on event "${event.type}": ${detail}`, { ...(self ? { instanceId: self.id } : {}), event: event.type });
     return fallback;
   }
 }
@@ -45,10 +44,10 @@ export function processActions(env: MachineEnvironment, expressions: MachineExpr
     emitEvent: (args: Args, params: { event: string; payload?: ExpressionParams }) => {
       const payload = params.payload ? value(args, params.payload, `the payload of emit "${params.event}"`) : {};
       const body = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : { value: payload };
-      env.emit(params.event, { ...body, source: args.self.id });
+      env.emit(params.event, { ...body, ...(args.self ? { source: args.self.id } : {}) });
     },
     logMessage: (args: Args, params: { message: ExpressionParams }) => {
-      env.log(value(args, params.message, 'a log message'), { instanceId: args.self.id, event: args.event.type });
+      env.log(value(args, params.message, 'a log message'), { ...(args.self ? { instanceId: args.self.id } : {}), event: args.event.type });
     },
   };
 }

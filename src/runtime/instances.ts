@@ -34,17 +34,20 @@ export class InstanceRegistry {
   }
 
   /** Creates and starts an actor; `onSettled` runs once when it finishes (done, error or stopped). */
-  start(
-    kind: InstanceKind,
-    definitionId: string,
-    instanceId: string,
-    machine: AnyStateMachine,
-    input: unknown,
-    listens: ReadonlySet<string>,
-    onSettled: (instance: Instance, outcome: { output?: unknown; error?: unknown }) => void,
+  start(spec: {
+    kind: InstanceKind;
+    definitionId: string;
+    instanceId: string;
+    machine: AnyStateMachine;
+    input: unknown;
+    listens: ReadonlySet<string>;
+    /** Runs after the instance is registered, before its actor starts (and maybe runs its first task). */
+    beforeStart?: (instance: Instance) => void;
+    onSettled: (instance: Instance, outcome: { output?: unknown; error?: unknown }) => void;
     /** Processes stay readable (their final state) after they finish; flows are forgotten. */
-    keepWhenDone = false,
-  ): Instance {
+    keepWhenDone?: boolean;
+  }): Instance {
+    const { kind, definitionId, instanceId, machine, input, listens, onSettled, keepWhenDone = false } = spec;
     if (this.byId.has(instanceId)) {
       throw new RuntimeCoreError('DUPLICATE_INSTANCE', `An instance with id "${instanceId}" already exists (a ${this.byId.get(instanceId)?.kind})`);
     }
@@ -73,6 +76,7 @@ export class InstanceRegistry {
       complete: () => settle({ output: actor.getSnapshot().output }),
       error: (error) => settle({ error }),
     });
+    spec.beforeStart?.(instance);
     actor.start();
     return instance;
   }

@@ -68,6 +68,8 @@ export class ReactiveSystemRuntime {
   private readonly triggers = new Map<string, Set<string>>();
   private readonly processListeners = new Set<string>();
   private counter = 0;
+  /** The instance an event is being delivered to, for reports from guards (which XState gives no `self`). */
+  private delivering: Instance | undefined;
   private stopped = false;
 
   constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
@@ -114,7 +116,7 @@ export class ReactiveSystemRuntime {
       this.definitions.tasks.set(taskId, compileTaskDefinition(taskId, { [taskId]: definition }));
       machine = this.catalog.task(taskId) as AnyStateMachine;
     }
-    const result = await this.run('flow', `task:${taskId}`, this.nextId(taskId), machine, input, new Set()).result;
+    const result = await this.run(`task:${taskId}`, this.nextId(taskId), machine, input, new Set()).result;
     const step = result.steps[taskId];
     const out: TaskExecutionResult = { success: result.success, attempts: step?.attempts ?? 0 };
     if (result.success) out.output = step?.output;
@@ -151,8 +153,7 @@ export class ReactiveSystemRuntime {
       if (issues.length) throw new InputValidationError(`Input of flow "${flowId}"`, issues);
     }
     const listens = this.flowEvents(flowId, new Set());
-    const { instance, result } = this.run('flow', flowId, options.instanceId ?? this.nextId(flowId), machine, input, listens);
-    this.lifecycle('flow.started', () => ({ flowId, instanceId: instance.instanceId }));
+    const { instance, result } = this.run(flowId, options.instanceId ?? this.nextId(flowId), machine, input, listens);
     return {
       instanceId: instance.instanceId,
       flowId,
@@ -243,8 +244,10 @@ export class ReactiveSystemRuntime {
       emit: (type, payload) => (type.startsWith('task.') ? this.lifecycle(type, () => payload) : this.dispatch(type, payload, undefined)),
       log: (message, meta) => this.options.logger.info(typeof message === 'string' ? message : JSON.stringify(message), meta),
       reportError: (message, meta) => {
-        this.options.logger.error(message, meta);
-        this.lifecycle('process.error', () => ({ ...meta, message }));
+        const instanceId = meta.instanceId ?? this.delivering?.instanceId;
+        const full = { ...meta, ...(instanceId === undefined ? {} : { instanceId }), message: instanceId === undefined ? message : `Process instance "${String(instanceId)}": ${message}` };
+        this.options.logger.error(full.message, meta);
+        this.lifecycle('process.error', () => full);
       },
       random: this.options.random,
     };
@@ -261,31 +264,49 @@ export class ReactiveSystemRuntime {
     return this.adHocTasks;
   }
 
-  private run(kind: 'flow', definitionId: string, instanceId: string, machine: AnyStateMachine, input: unknown, listens: ReadonlySet<string>) {
+  private run(definitionId: string, instanceId: string, machine: AnyStateMachine, input: unknown, listens: ReadonlySet<string>) {
     let resolve!: (result: FlowExecutionResult) => void;
     const result = new Promise<FlowExecutionResult>((r) => (resolve = r));
-    const isTask = definitionId.startsWith('task:');
-    const instance = this.instances.start(kind, definitionId, instanceId, machine, { input, instanceId }, listens, (settled, outcome) => {
-      const context = settled.actor.getSnapshot().context as FlowContext | undefined;
-      const flowResult =
-        outcome.error !== undefined
-          ? failedFlowResult(context, instanceId, toSerializedError(outcome.error))
-          : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, { name: 'CancelledError', message: 'The flow was stopped' }));
-      if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
-      if (!isTask) {
-        this.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId: definitionId, instanceId, output: flowResult.output, error: flowResult.error }));
-      }
-      resolve(flowResult);
+    const flowId = definitionId.startsWith('task:') ? undefined : definitionId;
+    const instance = this.instances.start({
+      kind: 'flow',
+      definitionId,
+      instanceId,
+      machine,
+      input: { input, instanceId },
+      listens,
+      beforeStart: () => {
+        if (flowId) this.lifecycle('flow.started', () => ({ flowId, instanceId }));
+      },
+      onSettled: (settled, outcome) => {
+        const context = settled.actor.getSnapshot().context as FlowContext | undefined;
+        const flowResult =
+          outcome.error !== undefined
+            ? failedFlowResult(context, instanceId, toSerializedError(outcome.error))
+            : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, { name: 'CancelledError', message: 'The flow was stopped' }));
+        if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
+        if (flowId) {
+          this.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId, instanceId, output: flowResult.output, error: flowResult.error }));
+        }
+        resolve(flowResult);
+      },
     });
     return { instance, result };
   }
 
   private startProcess(processId: string, instanceId: string, context: Record<string, unknown> | undefined): Instance {
-    const machine = this.catalog.process(processId) as AnyStateMachine;
-    const definition = this.definitions.processes.get(processId);
-    return this.instances.start('process', processId, instanceId, machine, { context }, new Set(definition?.events ?? []), (instance, outcome) => {
-      if (outcome.error !== undefined) this.options.logger.error(`Process instance "${instance.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
-    }, true);
+    return this.instances.start({
+      kind: 'process',
+      definitionId: processId,
+      instanceId,
+      machine: this.catalog.process(processId) as AnyStateMachine,
+      input: { context },
+      listens: new Set(this.definitions.processes.get(processId)?.events ?? []),
+      onSettled: (instance, outcome) => {
+        if (outcome.error !== undefined) this.options.logger.error(`Process instance "${instance.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
+      },
+      keepWhenDone: true,
+    });
   }
 
   private processInstance(processId: string, instanceId: string): Instance {
@@ -312,11 +333,17 @@ export class ReactiveSystemRuntime {
     if (this.stopped) return;
     this.handlers.deliver(type, payload);
     const event = { type, payload };
-    if (target) {
-      deliver(target, event);
-    } else {
-      for (const instance of [...this.instances.listening(type)]) deliver(instance, event);
-    }
+    const deliverTo = (instance: Instance) => {
+      const outer = this.delivering;
+      this.delivering = instance;
+      try {
+        deliver(instance, event);
+      } finally {
+        this.delivering = outer;
+      }
+    };
+    if (target) deliverTo(target);
+    else for (const instance of [...this.instances.listening(type)]) deliverTo(instance);
     for (const flowId of this.triggers.get(type) ?? []) {
       try {
         this.startFlow(flowId, payload);
