@@ -1,4 +1,4 @@
-import type { AnyActorRef, AnyStateMachine, Actor, StateValue } from 'xstate';
+import type { AnyStateMachine, Actor, StateValue } from 'xstate';
 import { MachineCatalog } from '../../compiler/catalog.js';
 import { compileFlowDefinition } from '../../compiler/flow.js';
 import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefinitions } from '../../compiler/system.js';
@@ -8,14 +8,15 @@ import { failedFlowResult, type FlowContext, type FlowExecutionResult } from '..
 import { toSerializedError } from '../../machines/task-attempt.js';
 import type { NormalizedSystem } from '../dsl/normalize.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
-import type { FlowDefinition, SystemDefinition, TaskDefinition } from '../dsl/schema.js';
+import type { FlowDefinition, SystemDefinition } from '../dsl/schema.js';
 import { assertValidSystem } from '../dsl/validate.js';
-import { collectSteps } from '../dsl/validate-flow.js';
 import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
-import { EventHandlers, type EventHandler } from './event-handlers.js';
+import type { EventHandler } from './event-handlers.js';
+import { EventRouter } from './event-router.js';
 import { InstanceRegistry, type Instance } from './instances.js';
 import { checkJsonSchema } from './json-schemas.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js';
+import { TaskRegistry } from './task-registry.js';
 import { createTaskRunner, type TaskImplementation } from './task-runner.js';
 
 /** What `executeTask` resolves with: failures are data. */
@@ -58,30 +59,26 @@ export interface CreateProcessOptions {
 export class ReactiveSystemRuntime {
   readonly system: NormalizedSystem;
   private readonly options: ResolvedRuntimeOptions;
-  private readonly implementations = new Map<string, TaskImplementation>();
-  private readonly adHocTasks: Record<string, TaskDefinition> = {};
+  private readonly tasks: TaskRegistry;
   private readonly flows: Record<string, FlowDefinition>;
   private readonly definitions: SystemMachineDefinitions;
   private readonly catalog: MachineCatalog;
-  private readonly handlers: EventHandlers;
   private readonly instances: InstanceRegistry;
-  private readonly triggers = new Map<string, Set<string>>();
-  private readonly processListeners = new Set<string>();
+  private readonly events: EventRouter;
   private counter = 0;
-  /** The instance an event is being delivered to, for reports from guards (which XState gives no `self`). */
-  private delivering: Instance | undefined;
   private stopped = false;
 
   constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
     this.system = assertValidSystem(system);
     this.options = resolveRuntimeOptions(options);
+    this.tasks = new TaskRegistry(this.system.tasks ?? {});
     this.flows = { ...(this.system.flows ?? {}) };
-    this.handlers = new EventHandlers(this.options.logger);
     this.instances = new InstanceRegistry(this.options);
+    this.events = new EventRouter(this.instances, (flowId, input) => this.startFlow(flowId, input), this.options.logger);
     this.definitions = compileSystemDefinitions(this.system);
     this.catalog = new MachineCatalog(this.environment(), this.definitions);
-    for (const [flowId, flow] of Object.entries(this.flows)) this.indexTriggers(flowId, flow);
-    for (const definition of this.definitions.processes.values()) for (const type of definition.events) this.processListeners.add(type);
+    for (const [flowId, flow] of Object.entries(this.flows)) this.events.setTriggers(flowId, flow);
+    for (const definition of this.definitions.processes.values()) for (const type of definition.events) this.events.addProcessListener(type);
     for (const processId of this.definitions.processes.keys()) this.startProcess(processId, processId, undefined);
   }
 
@@ -89,10 +86,7 @@ export class ReactiveSystemRuntime {
 
   /** Registers the function that runs a task; it is called with the task's input alone. */
   registerTaskImplementation(taskId: string, implementation: TaskImplementation): void {
-    if (typeof implementation !== 'function') {
-      throw new TypeError(`registerTaskImplementation("${taskId}", …) expects a function, got ${implementation === null ? 'null' : typeof implementation}`);
-    }
-    this.implementations.set(taskId, implementation);
+    this.tasks.register(taskId, implementation);
   }
 
   registerTaskImplementations(implementations: Record<string, TaskImplementation>): void {
@@ -104,9 +98,9 @@ export class ReactiveSystemRuntime {
    * rejects only for programmer errors: unknown task, no implementation, input that fails the schema.
    */
   async executeTask(taskId: string, input?: unknown): Promise<TaskExecutionResult> {
-    const definition = this.taskDefinition(taskId);
-    if (!definition) throw new NotFoundError('task', taskId, Object.keys(this.system.tasks ?? {}));
-    if (!this.implementations.has(taskId)) throw new MissingImplementationError(taskId, [...this.implementations.keys()]);
+    const definition = this.tasks.definition(taskId);
+    if (!definition) throw new NotFoundError('task', taskId, this.tasks.declaredIds());
+    if (!this.tasks.implementation(taskId)) throw new MissingImplementationError(taskId, this.tasks.implemented());
     if (definition.input) {
       const issues = checkJsonSchema(definition.input, input, 'input');
       if (issues.length) throw new InputValidationError(`Input of task "${taskId}"`, issues);
@@ -130,7 +124,8 @@ export class ReactiveSystemRuntime {
   registerFlow(flow: RuntimeFlow | (FlowDefinition & { id: string })): void {
     if (!flow || typeof flow.id !== 'string') throw new TypeError('registerFlow(flow) expects a flow with a string id');
     const { id, ...definition } = convertFlowToDsl(flow as RuntimeFlow);
-    const document = { ...this.system, tasks: { ...this.adHocTaskDefinitions(definition), ...(this.system.tasks ?? {}) }, flows: { ...this.flows, [id]: definition } };
+    const tasks = this.tasks.definitionsFor(definition);
+    const document = { ...this.system, tasks, flows: { ...this.flows, [id]: definition } };
     try {
       assertValidSystem(document);
     } catch (error) {
@@ -138,8 +133,8 @@ export class ReactiveSystemRuntime {
       throw error;
     }
     this.flows[id] = definition;
-    this.catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks: { ...this.adHocTasks, ...(this.system.tasks ?? {}) } }));
-    this.indexTriggers(id, definition);
+    this.catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks }));
+    this.events.setTriggers(id, definition);
   }
 
   /** Starts a flow and returns its handle at once. */
@@ -203,7 +198,7 @@ export class ReactiveSystemRuntime {
 
   /** Calls `handler` for every event of `type` (`'*'` for all), lifecycle events included. Returns an unsubscribe function. */
   registerEventHandler(type: string, handler: EventHandler): () => void {
-    return this.handlers.add(type, handler);
+    return this.events.addHandler(type, handler);
   }
 
   /**
@@ -219,13 +214,13 @@ export class ReactiveSystemRuntime {
       const issues = checkJsonSchema(schema, payload, 'payload');
       if (issues.length) throw new InputValidationError(`Payload of event "${type}"`, issues, 'INVALID_PAYLOAD');
     }
-    const target = this.targetOf(payload);
-    this.dispatch(type, payload, target);
+    this.events.dispatch(type, payload, this.targetOf(payload));
   }
 
   /** Stops every instance; running tasks see their AbortSignal fire. */
   stop(): void {
     this.stopped = true;
+    this.events.stop();
     this.instances.stopAll();
   }
 
@@ -233,35 +228,24 @@ export class ReactiveSystemRuntime {
 
   private environment(): MachineEnvironment {
     const runTask = createTaskRunner({
-      definition: (taskId) => this.taskDefinition(taskId),
-      implementation: (taskId) => this.implementations.get(taskId),
-      implementedTasks: () => [...this.implementations.keys()],
-      dispatch: (type, payload) => this.dispatch(type, payload, undefined),
-      lifecycle: (type, payload) => this.lifecycle(type, payload),
+      definition: (taskId) => this.tasks.definition(taskId),
+      implementation: (taskId) => this.tasks.implementation(taskId),
+      implementedTasks: () => this.tasks.implemented(),
+      dispatch: (type, payload) => this.events.dispatch(type, payload),
+      lifecycle: (type, payload) => this.events.lifecycle(type, payload),
     });
     return {
       runTask,
-      emit: (type, payload) => (type.startsWith('task.') ? this.lifecycle(type, () => payload) : this.dispatch(type, payload, undefined)),
+      emit: (type, payload) => (type.startsWith('task.') ? this.events.lifecycle(type, () => payload) : this.events.dispatch(type, payload)),
       log: (message, meta) => this.options.logger.info(typeof message === 'string' ? message : JSON.stringify(message), meta),
       reportError: (message, meta) => {
-        const instanceId = meta.instanceId ?? this.delivering?.instanceId;
+        const instanceId = meta.instanceId ?? this.events.currentInstance?.instanceId;
         const full = { ...meta, ...(instanceId === undefined ? {} : { instanceId }), message: instanceId === undefined ? message : `Process instance "${String(instanceId)}": ${message}` };
         this.options.logger.error(full.message, meta);
-        this.lifecycle('process.error', () => full);
+        this.events.lifecycle('process.error', () => full);
       },
       random: this.options.random,
     };
-  }
-
-  private taskDefinition(taskId: string): TaskDefinition | undefined {
-    return this.system.tasks?.[taskId] ?? this.adHocTasks[taskId] ?? (this.implementations.has(taskId) ? (this.adHocTasks[taskId] = {}) : undefined);
-  }
-
-  /** Tasks a code-built flow uses that the document does not declare but that have an implementation. */
-  private adHocTaskDefinitions(flow: FlowDefinition): Record<string, TaskDefinition> {
-    const used = collectSteps(flow.steps, 'steps').flatMap(([, step]) => (step.type === 'task' ? [step.task] : []));
-    for (const taskId of used) if (!this.system.tasks?.[taskId] && this.implementations.has(taskId)) this.adHocTasks[taskId] ??= {};
-    return this.adHocTasks;
   }
 
   private run(definitionId: string, instanceId: string, machine: AnyStateMachine, input: unknown, listens: ReadonlySet<string>) {
@@ -276,7 +260,7 @@ export class ReactiveSystemRuntime {
       input: { input, instanceId },
       listens,
       beforeStart: () => {
-        if (flowId) this.lifecycle('flow.started', () => ({ flowId, instanceId }));
+        if (flowId) this.events.lifecycle('flow.started', () => ({ flowId, instanceId }));
       },
       onSettled: (settled, outcome) => {
         const context = settled.actor.getSnapshot().context as FlowContext | undefined;
@@ -286,7 +270,7 @@ export class ReactiveSystemRuntime {
             : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, { name: 'CancelledError', message: 'The flow was stopped' }));
         if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
         if (flowId) {
-          this.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId, instanceId, output: flowResult.output, error: flowResult.error }));
+          this.events.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId, instanceId, output: flowResult.output, error: flowResult.error }));
         }
         resolve(flowResult);
       },
@@ -329,47 +313,6 @@ export class ReactiveSystemRuntime {
     return undefined;
   }
 
-  private dispatch(type: string, payload: Record<string, unknown>, target: Instance | undefined): void {
-    if (this.stopped) return;
-    this.handlers.deliver(type, payload);
-    const event = { type, payload };
-    const deliverTo = (instance: Instance) => {
-      const outer = this.delivering;
-      this.delivering = instance;
-      try {
-        deliver(instance, event);
-      } finally {
-        this.delivering = outer;
-      }
-    };
-    if (target) deliverTo(target);
-    else for (const instance of [...this.instances.listening(type)]) deliverTo(instance);
-    for (const flowId of this.triggers.get(type) ?? []) {
-      try {
-        this.startFlow(flowId, payload);
-      } catch (error) {
-        this.options.logger.error(`Event "${type}" could not start flow "${flowId}"`, { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  }
-
-  /** Lifecycle notices cost nothing unless a handler, a trigger or a process listens for them. */
-  private lifecycle(type: string, payload: () => Record<string, unknown>): void {
-    if (this.stopped) return;
-    if (!this.handlers.has(type) && !this.triggers.has(type) && !this.processListeners.has(type)) return;
-    this.dispatch(type, payload(), undefined);
-  }
-
-  private indexTriggers(flowId: string, flow: FlowDefinition): void {
-    for (const set of this.triggers.values()) set.delete(flowId);
-    const types = flow.trigger === undefined ? [] : Array.isArray(flow.trigger) ? flow.trigger : [flow.trigger];
-    for (const type of types) {
-      let set = this.triggers.get(type);
-      if (!set) this.triggers.set(type, (set = new Set()));
-      set.add(flowId);
-    }
-  }
-
   /** Event types that move a flow: its event steps, those of its forEach bodies and of the flows it invokes. */
   private flowEvents(flowId: string, seen: Set<string>): Set<string> {
     const events = new Set<string>();
@@ -392,18 +335,4 @@ export class ReactiveSystemRuntime {
   private assertRunning(): void {
     if (this.stopped) throw new RuntimeCoreError('RUNTIME_STOPPED', 'The runtime was stopped; create a new ReactiveSystemRuntime');
   }
-}
-
-/** A flow's event steps may sit in forEach bodies and sub-flows, which are child actors: they get the event too. */
-function deliver(instance: Instance, event: { type: string; payload: Record<string, unknown> }): void {
-  if (instance.kind === 'process') {
-    instance.actor.send(event);
-    return;
-  }
-  const visit = (actor: AnyActorRef) => {
-    actor.send(event);
-    const children = (actor.getSnapshot() as { children?: Record<string, AnyActorRef> }).children;
-    for (const child of Object.values(children ?? {})) if (child.getSnapshot()?.status === 'active') visit(child);
-  };
-  visit(instance.actor);
 }
