@@ -1,14 +1,15 @@
 import type { FlowStep } from '../src/dsl/schema.js';
 import type { FlowCompileContext, StepPlace } from './flow-context.js';
 import { stepStateId } from './flow-context.js';
-import type { Json, StateConfig, TransitionConfig } from './types.js';
+import type { Json, NamedRef, StateConfig, TransitionConfig } from './types.js';
 
 /** Where the failure of a step comes from, so the recording action knows where to read it. */
-export type FailureSource = 'error' | 'timeout' | 'flowResult' | 'recorded';
+export type FailureSource = 'error' | 'timeout' | 'flowResult' | 'recorded' | 'child';
 
 /**
- * The transition taken when a step fails, by its error policy: into its catch steps, on to the next
- * step (`continue`), or to the flow's `failed` state (`fail`, the default).
+ * The transition taken when a step fails: into its catch steps; on to the next step under
+ * `onError: 'continue'`; else (`'fail'`, the default) the failure propagates to the enclosing step or
+ * fails the flow.
  */
 export function failureTransition(
   step: FlowStep,
@@ -16,14 +17,21 @@ export function failureTransition(
   cx: FlowCompileContext,
   source: FailureSource,
   extra: Record<string, Json> = {},
+  origin: string = step.id,
+  before: NamedRef[] = [],
 ): TransitionConfig {
-  const record = { type: 'stepFailed', params: { step: step.id, source, ...extra } };
-  if (step.catch && step.catch.length > 0) {
-    return { target: `#${stepStateId(cx, step.id)}.$catch`, actions: [record] };
-  }
-  const policy = step.onError ?? cx.onError;
-  if (policy === 'continue') return { target: place.next, actions: [record] };
-  return { target: `#${cx.machineId}.failed`, actions: [record, { type: 'flowFailed', params: { step: step.id } }] };
+  const actions = [...before, { type: 'stepFailed', params: { step: step.id, source, ...extra } }];
+  if (step.catch && step.catch.length > 0) return { target: `#${stepStateId(cx, step.id)}.$catch`, actions };
+  if ((step.onError ?? cx.onError) === 'continue') return { target: place.next, actions };
+  return cx.propagate(origin, actions);
+}
+
+/** The steps inside `container` (a branch, a then/else list): their failures become the container's. */
+export function insideStep(container: FlowStep, place: StepPlace, cx: FlowCompileContext): FlowCompileContext {
+  return {
+    ...cx,
+    propagate: (origin, actions) => failureTransition(container, place, cx, 'child', { from: origin }, origin, actions),
+  };
 }
 
 /**
@@ -44,7 +52,7 @@ export function withCatch(
     initial: '$run',
     states: {
       $run: runWithoutId,
-      $catch: { ...cx.compileSequence(step.catch, `${id}$catch`), onDone: { target: place.next } },
+      $catch: { ...cx.compileSequence(step.catch, `${id}$catch`, cx), onDone: { target: place.next } },
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ErrorPolicy, Expression, FlowStep, TaskDefinition } from '../src/dsl/schema.js';
-import type { FlowMachineDefinition, Json, StateConfig } from './types.js';
+import type { FlowMachineDefinition, Json, NamedRef, StateConfig, TransitionConfig } from './types.js';
 
 /** What every step compiler needs to know about the flow it is part of. */
 export interface FlowCompileContext {
@@ -15,8 +15,14 @@ export interface FlowCompileContext {
   readonly events: Set<string>;
   /** Functions standing in for expressions (code only), by the name the config uses. */
   readonly functions: Record<string, (...args: never[]) => unknown>;
+  /**
+   * The transition when a step fails under `'fail'`: the failure propagates to the enclosing step (a
+   * condition or parallel step, which then fails by its own policy) or, at the top, fails the flow.
+   * `origin` is the step that failed first; `actions` record the failure on the way.
+   */
+  propagate(origin: string, actions: NamedRef[]): TransitionConfig;
   /** Compiles steps into a sequence state ending in a final state with id `doneId`. */
-  compileSequence(steps: FlowStep[], doneId: string): StateConfig;
+  compileSequence(steps: FlowStep[], doneId: string, cx: FlowCompileContext): StateConfig;
   /** Compiles a forEach body into a machine of its own. */
   compileBody(stepId: string, steps: FlowStep[]): FlowMachineDefinition;
 }

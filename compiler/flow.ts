@@ -68,7 +68,8 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
     taskIds: new Set(),
     events: new Set(),
     functions: {},
-    compileSequence: (steps, doneId) => compileSequence(steps, doneId, cx),
+    propagate: (origin, actions) => ({ target: `#${machineId}.failed`, actions: [...actions, { type: 'flowFailed', params: { step: origin } }] }),
+    compileSequence,
     compileBody: (stepId, steps) =>
       compileFlowDefinition(`${flowId}:${stepId}`, { steps, onError: flow.onError ?? 'fail' }, { tasks, machineId: `${machineId}:${stepId}` }),
   };

@@ -85,12 +85,21 @@ function compileState(state: StateDefinition, path: string, cx: ProcessCompileCo
   return node;
 }
 
+/** A process-level transition names a top-level state; for XState, at the root, that is a child (`.name`). */
+function rootTransitions(on: Record<string, Transition>): Record<string, Transition> {
+  const child = (t: TransitionObject): TransitionObject =>
+    t.target === undefined || t.target.startsWith('.') || t.target.startsWith('#') ? t : { ...t, target: `.${t.target}` };
+  const out: Record<string, Transition> = {};
+  for (const [event, transition] of Object.entries(on)) out[event] = transitionList(transition).map(child);
+  return out;
+}
+
 /** Compiles a process (statechart, or the older flat shape) into its machine definition. */
 export function compileProcessDefinition(processId: string, process: ProcessDefinition): ProcessMachineDefinition {
   const normalized = normalizeProcess(process);
   const cx: ProcessCompileContext = { tasks: new Set(), events: new Set(), functions: {} };
   const root = compileState(
-    { type: normalized.type ?? 'compound', initial: normalized.initial, states: normalized.states, ...(normalized.on ? { on: normalized.on } : {}) } as StateDefinition,
+    { type: normalized.type ?? 'compound', initial: normalized.initial, states: normalized.states, ...(normalized.on ? { on: rootTransitions(normalized.on) } : {}) } as StateDefinition,
     processId,
     cx,
   );

@@ -75,7 +75,7 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
     for (let i = from; i < from + count; i++) {
       enqueue.spawnChild(params.src, {
         id: `${params.step}[${i}]`,
-        input: { input: context.input, item: items[i], index: i, instanceId: `${context.instanceId}/${params.step}[${i}]` },
+        input: { input: context.input, steps: context.steps, item: items[i], index: i, instanceId: `${context.instanceId}/${params.step}[${i}]` },
       });
     }
   };
@@ -99,12 +99,15 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
       const error = errorFromEvent(event, params.source, params.step, params.timeoutMs);
       return { stepStatus: withRecord(context, params.step, { status: 'running', attempts: previous?.attempts ?? 1, error }) };
     }),
-    stepFailed: assign(({ context, event }: Args, params: StepParams & { source: string; timeoutMs?: number }) => {
+    stepFailed: assign(({ context, event }: Args, params: StepParams & { source: string; timeoutMs?: number; from?: string }) => {
       const previous = context.stepStatus[params.step];
+      const fallback = { name: 'Error', message: `Step "${params.step}" failed` };
       const error: SerializedError =
         params.source === 'recorded'
-          ? (context.forEach[params.step]?.error ?? { name: 'Error', message: `Step "${params.step}" failed` })
-          : errorFromEvent(event, params.source, params.step, params.timeoutMs);
+          ? (context.forEach[params.step]?.error ?? fallback)
+          : params.source === 'child'
+            ? (context.stepStatus[params.from ?? '']?.error ?? fallback)
+            : errorFromEvent(event, params.source, params.step, params.timeoutMs);
       return { stepStatus: withRecord(context, params.step, { status: 'failed', attempts: previous?.attempts ?? 1, error }) };
     }),
     flowFailed: assign(({ context }: Args, params: StepParams) => {

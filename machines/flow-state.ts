@@ -41,6 +41,8 @@ export interface FlowContext {
 /** What starts a flow machine. */
 export interface FlowMachineInput {
   input?: unknown;
+  /** Outputs of steps that ran before (a forEach body reads its flow's earlier steps). */
+  steps?: Record<string, unknown>;
   instanceId?: string;
   item?: unknown;
   index?: number;

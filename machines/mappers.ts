@@ -23,7 +23,7 @@ export function createMappers(expressions: MachineExpressions): Record<string, M
         flowId: params.flowId as string,
         instanceId: start.instanceId ?? (params.flowId as string),
         input: start.input,
-        steps: {},
+        steps: start.steps ? { ...start.steps } : {},
         stepStatus: {},
         forEach: {},
       };

@@ -1,11 +1,13 @@
 import type { ConditionStep } from '../../src/dsl/schema.js';
+import { insideStep } from '../failure.js';
 import { expressionRef, stepStateId, type StepCompiler } from '../flow-context.js';
 
 /** A condition is `$check` (an eventless choice) followed by the `$then` or `$else` sequence. */
 export const compileConditionStep: StepCompiler<ConditionStep> = (step, place, cx) => {
   const id = stepStateId(cx, step.id);
+  const inner = insideStep(step, place, cx);
   const branch = (key: '$then' | '$else', steps: ConditionStep['then']) => ({
-    ...cx.compileSequence(steps, `${id}${key}`),
+    ...cx.compileSequence(steps, `${id}${key}`, inner),
     onDone: {
       target: place.next,
       actions: [{ type: 'stepSucceeded', params: { step: step.id, output: 'lastOf', last: steps.at(-1)?.id ?? null } }],

@@ -1,13 +1,15 @@
 import type { ParallelStep } from '../../src/dsl/schema.js';
+import { insideStep } from '../failure.js';
 import { stepStateId, type StepCompiler } from '../flow-context.js';
 import type { StateConfig } from '../types.js';
 
 /** A parallel step is a `type: 'parallel'` state with one region per branch; it is done when all are. */
 export const compileParallelStep: StepCompiler<ParallelStep> = (step, place, cx) => {
   const id = stepStateId(cx, step.id);
+  const inner = insideStep(step, place, cx);
   const states: Record<string, StateConfig> = {};
   step.branches.forEach((branch, i) => {
-    states[`$branch${i}`] = cx.compileSequence(branch, `${id}$branch${i}`);
+    states[`$branch${i}`] = cx.compileSequence(branch, `${id}$branch${i}`, inner);
   });
   return {
     type: 'parallel',

@@ -44,36 +44,48 @@ export interface RuntimeFlow {
   output?: Expression;
 }
 
-const CONSUMED = new Set(['taskId', 'input', 'condition', 'thenSteps', 'elseSteps', 'parallelSteps', 'waitTime', 'type']);
+/** Fields of the programmatic form; a step may also be written in DSL form (`task`, `then`, `branches`…). */
+const PROGRAMMATIC = new Set(['taskId', 'condition', 'thenSteps', 'elseSteps', 'parallelSteps', 'waitTime']);
 
 /** A fixed value as an expression: JSON is a valid expression that evaluates to itself. */
 const literal = (value: unknown): Expression => (typeof value === 'function' ? (value as Expression) : JSON.stringify(value));
 
+const stepsOf = (value: unknown): FlowStep[] => ((value as RuntimeFlowStep[] | undefined) ?? []).map(stepToDsl);
+
+/**
+ * One step to DSL form. Programmatic fields win where present: `taskId` (and then `input` is a fixed
+ * value, or a function of the scope), `condition`, `thenSteps`/`elseSteps`, `parallelSteps`, `waitTime`.
+ * A step already in DSL form passes through, its nested steps converted.
+ */
 function stepToDsl(step: RuntimeFlowStep): FlowStep {
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(step)) if (!CONSUMED.has(key) && value !== undefined) rest[key] = value;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(step)) if (!PROGRAMMATIC.has(key) && value !== undefined) out[key] = value;
   switch (step.type) {
     case 'task':
-      return { ...rest, type: 'task', task: step.taskId ?? (step.task as string), ...(step.input === undefined ? {} : { input: literal(step.input) }) } as FlowStep;
+      if (step.taskId !== undefined) {
+        out.task = step.taskId;
+        if (step.input !== undefined) out.input = literal(step.input);
+      }
+      break;
     case 'condition':
-      return {
-        ...rest,
-        type: 'condition',
-        if: step.condition ?? (step.if as string),
-        then: (step.thenSteps ?? []).map(stepToDsl),
-        else: (step.elseSteps ?? []).map(stepToDsl),
-      } as FlowStep;
+      if (step.condition !== undefined) out.if = step.condition;
+      out.then = stepsOf(step.thenSteps ?? out.then);
+      out.else = stepsOf(step.elseSteps ?? out.else);
+      break;
     case 'parallel':
-      return {
-        ...rest,
-        type: 'parallel',
-        branches: (step.parallelSteps ?? []).map((branch) => (Array.isArray(branch) ? branch : [branch]).map(stepToDsl)),
-      } as FlowStep;
+      out.branches = step.parallelSteps
+        ? step.parallelSteps.map((branch) => stepsOf(Array.isArray(branch) ? branch : [branch]))
+        : ((out.branches as RuntimeFlowStep[][] | undefined) ?? []).map(stepsOf);
+      break;
     case 'wait':
-      return { ...rest, type: 'wait', duration: step.waitTime ?? (step.duration as Duration) } as FlowStep;
-    default:
-      return { ...rest, type: step.type } as FlowStep;
+      if (step.waitTime !== undefined) out.duration = step.waitTime;
+      break;
+    case 'forEach':
+      out.steps = stepsOf(out.steps);
+      break;
   }
+  if (out.catch !== undefined) out.catch = stepsOf(out.catch);
+  return out as unknown as FlowStep;
 }
 
 /** Turns a flow built in code (FlowStepType steps) into the DSL's flow form. Functions are kept. */
@@ -90,8 +102,12 @@ function stepFromDsl(step: FlowStep): RuntimeFlowStep {
   const { type: _type, ...rest } = step as FlowStep & Record<string, unknown>;
   switch (step.type) {
     case 'task': {
-      const { task: _task, input, ...others } = rest as Record<string, unknown>;
-      return { ...others, id: step.id, type: 'task', taskId: step.task, ...(input === undefined ? {} : { input }) } as RuntimeFlowStep;
+      // A fixed input (a JSON literal) or a function becomes the programmatic `input`; a real expression
+      // keeps the step in DSL form, which the programmatic form accepts as it is.
+      const fixed = literalValue(step.input);
+      if (!fixed.ok) return { ...rest, id: step.id, type: 'task' } as RuntimeFlowStep;
+      const { task: _task, input: _input, ...others } = rest as Record<string, unknown>;
+      return { ...others, id: step.id, type: 'task', taskId: step.task, ...(fixed.value === undefined ? {} : { input: fixed.value }) } as RuntimeFlowStep;
     }
     case 'condition': {
       const { if: _if, then: _then, else: _else, ...others } = rest as Record<string, unknown>;
@@ -107,6 +123,16 @@ function stepFromDsl(step: FlowStep): RuntimeFlowStep {
     }
     default:
       return { ...rest, id: step.id, type: step.type } as RuntimeFlowStep;
+  }
+}
+
+/** The fixed value an expression stands for, when it is a JSON literal (or a function, kept as it is). */
+function literalValue(input: Expression | undefined): { ok: true; value: unknown } | { ok: false } {
+  if (input === undefined || typeof input === 'function') return { ok: true, value: input };
+  try {
+    return { ok: true, value: JSON.parse(input) as unknown };
+  } catch {
+    return { ok: false };
   }
 }
 

@@ -61,7 +61,7 @@ export interface TaskDefinition {
   input?: JsonSchema;
   output?: JsonSchema;
   retry?: RetryPolicy;
-  /** Per attempt. @default none: an attempt may run for ever unless the runtime sets `defaultTaskTimeout`. */
+  /** Per attempt; a timed-out attempt fails with `TimeoutError`. @default none: an attempt may run for ever */
   timeout?: Duration;
   examples?: TaskExample[];
   /** How the task runs when no implementation is registered (built-in kinds). */

@@ -49,6 +49,10 @@ export function checkStructure(doc: unknown): StructureResult {
     },
   });
   if (result.success) return { success: true, system: doc as SystemDefinition };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    const issue = { path: '', code: 'invalid_type', message: `Expected a system document (an object with an id), received ${describeValue(doc)}` };
+    return { success: false, issues: [{ segments: [], issue }] };
+  }
   const mapper = new IssueMapper(doc, allowedKeys);
   return { success: false, issues: result.error.issues.flatMap((issue) => mapper.map(issue, [])) };
 }

@@ -15,6 +15,31 @@ const system = defineSystem({
       onError: 'continue',
       steps: [{ id: 'risky', type: 'task', task: 'risky', onError: 'fail' }, { id: 'after', type: 'task', task: 'after' }],
     },
+    branchCaught: {
+      steps: [
+        {
+          id: 'both',
+          type: 'parallel',
+          branches: [[{ id: 'slow', type: 'task', task: 'after' }], [{ id: 'risky', type: 'task', task: 'risky' }]],
+          catch: [{ id: 'cleanup', type: 'task', task: 'cleanup', input: 'context.stepStatus.both.error' }],
+        },
+      ],
+    },
+    nestedContinue: {
+      steps: [
+        {
+          id: 'check',
+          type: 'condition',
+          if: 'true',
+          onError: 'continue',
+          then: [{ id: 'risky', type: 'task', task: 'risky' }, { id: 'skipped', type: 'task', task: 'after' }],
+        },
+        { id: 'after', type: 'task', task: 'after' },
+      ],
+    },
+    nestedFail: {
+      steps: [{ id: 'outer', type: 'condition', if: 'true', then: [{ id: 'inner', type: 'parallel', branches: [[{ id: 'risky', type: 'task', task: 'risky' }]] }] }],
+    },
     caught: {
       steps: [
         {
@@ -76,6 +101,32 @@ describe('error handling', () => {
     expect(ran).toEqual([{ name: 'Error', message: 'risky failed', code: 'E_RISK' }, 'after']);
     expect(result.success).toBe(true);
     expect(result.steps.risky?.status).toBe('failed');
+  });
+
+  it('a failure inside a parallel branch propagates to the parallel step, whose catch handles it', async () => {
+    const { rt, ran } = setup();
+    const result = await rt.executeFlow('branchCaught', {});
+    expect(result.success).toBe(true);
+    expect(result.steps.risky).toMatchObject({ status: 'failed' });
+    expect(result.steps.both).toMatchObject({ status: 'failed', error: { message: 'risky failed' } });
+    expect(ran).toContainEqual({ name: 'Error', message: 'risky failed', code: 'E_RISK' });
+  });
+
+  it("a container's onError 'continue' takes the failure of a step inside it and goes on after the container", async () => {
+    const { rt, ran } = setup();
+    const result = await rt.executeFlow('nestedContinue', {});
+    expect(result.success).toBe(true);
+    expect(result.steps.check).toMatchObject({ status: 'failed', error: { code: 'E_RISK' } });
+    expect(result.steps.skipped).toBeUndefined();
+    expect(ran).toEqual(['after']);
+  });
+
+  it('without handlers a failure propagates through every container and names the step that failed first', async () => {
+    const { rt } = setup();
+    const result = await rt.executeFlow('nestedFail', {});
+    expect(result).toMatchObject({ success: false, error: { message: 'risky failed', step: 'risky' } });
+    expect(result.steps.inner?.status).toBe('failed');
+    expect(result.steps.outer?.status).toBe('failed');
   });
 
   it('cancel() ends a running flow as cancelled and aborts its task', async () => {

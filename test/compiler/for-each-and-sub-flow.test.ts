@@ -20,6 +20,12 @@ const system = defineSystem({
         },
       ],
     },
+    outerSteps: {
+      steps: [
+        { id: 'prefix', type: 'task', task: 'label', input: '{ "sku": "box" }' },
+        { id: 'each', type: 'forEach', items: 'input.lines', steps: [{ id: 'pack', type: 'task', task: 'pack', input: '{ "sku": steps.prefix + "-" + item, "n": index }' }] },
+      ],
+    },
     badItems: { steps: [{ id: 'each', type: 'forEach', items: 'input.lines', steps: [] }] },
     parent: {
       steps: [
@@ -71,6 +77,16 @@ describe('forEach', () => {
     });
     const result = await rt.executeFlow('fulfil', { lines: [{ sku: 'ok' }, { sku: 'bad' }, { sku: 'later' }] });
     expect(result).toMatchObject({ success: false, error: { message: 'cannot pack bad', step: 'each' } });
+  });
+
+  it("a body reads the flow's input, its earlier steps, item and index", async () => {
+    const rt = new ReactiveSystemRuntime(system, { clock: createClock() });
+    rt.registerTaskImplementations({
+      label: async (input: { sku: string }) => `label:${input.sku}`,
+      pack: async (input: { sku: string; n: number }) => `${input.n}:${input.sku}`,
+    });
+    const result = await rt.executeFlow('outerSteps', { lines: ['a', 'b'] });
+    expect(result.output).toEqual(['0:label:box-a', '1:label:box-b']);
   });
 
   it('fails clearly when items is not an array', async () => {

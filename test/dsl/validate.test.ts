@@ -424,7 +424,10 @@ describe('structure', () => {
   });
 
   it('rejects a document that is not an object', () => {
-    expect(validateSystem('orders').errors).toEqual([{ path: '', code: 'invalid_type', message: 'Expected an object, received "orders"' }]);
+    expect(validateSystem('orders').errors).toEqual([
+      { path: '', code: 'invalid_type', message: 'Expected a system document (an object with an id), received "orders"' },
+    ]);
+    expect(validateSystem(undefined).errors[0]?.message).toBe('Expected a system document (an object with an id), received nothing');
     expect(validateSystem(null).valid).toBe(false);
   });
 

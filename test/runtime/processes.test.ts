@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReactiveSystemRuntime, defineSystem } from '../../src/index.js';
+import { ReactiveSystemRuntime, defineSystem, getTaskContext } from '../../src/index.js';
 import { createClock, recordStates, settle } from '../support/time.js';
 
 const system = defineSystem({
@@ -30,12 +30,18 @@ const system = defineSystem({
             onDone: { target: 'ready', actions: [{ type: 'assign', values: { reservation: 'event.id' } }] },
             onError: { target: 'failed', actions: [{ type: 'assign', values: { reason: 'event.message' } }] },
           },
+          on: { 'order.abandon': 'failed' },
         },
         ready: { entry: [{ type: 'emit', event: 'order.ready', payload: '{ "total": context.total }' }] },
         failed: {},
         expired: { type: 'final' },
         cancelled: { type: 'final' },
       },
+    },
+    ticket: {
+      initial: 'open',
+      on: { 'ticket.reset': 'open' },
+      states: { open: { on: { 'ticket.close': 'closed' } }, closed: {} },
     },
     light: {
       states: ['off', 'on'],
@@ -124,6 +130,29 @@ describe('processes', () => {
     expect(rt.getProcessState('light')).toBe('off');
   });
 
+  it('process-level transitions are taken from any state and name top-level states', () => {
+    const { rt } = setup();
+    rt.sendEvent('ticket.close', { processId: 'ticket' });
+    expect(rt.getProcessState('ticket')).toBe('closed');
+    rt.sendEvent('ticket.reset', { processId: 'ticket' });
+    expect(rt.getProcessState('ticket')).toBe('open');
+  });
+
+  it('leaving a state stops its invoked task, whose signal fires', async () => {
+    const { rt } = setup();
+    let signal: AbortSignal | undefined;
+    rt.registerTaskImplementation('reserveStock', () => {
+      signal = getTaskContext().signal;
+      return new Promise(() => undefined);
+    });
+    rt.sendEvent('order.paid', { processId: 'order', amount: 5 });
+    await settle();
+    expect(signal?.aborted).toBe(false);
+    rt.sendEvent('order.abandon', { processId: 'order' });
+    expect(rt.getProcessState('order')).toBe('failed');
+    expect(signal?.aborted).toBe(true);
+  });
+
   it('parallel states move independently', () => {
     const { rt } = setup();
     rt.sendEvent('door.open', { processId: 'machine' });
@@ -134,7 +163,7 @@ describe('processes', () => {
 
   it('unknown processes and instances are errors that name what exists', () => {
     const { rt } = setup();
-    expect(() => rt.getProcessState('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_PROCESS', message: expect.stringContaining('known processes: order, light, machine') }));
+    expect(() => rt.getProcessState('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_PROCESS', message: expect.stringContaining('known processes: order, ticket, light, machine') }));
     expect(() => rt.getProcessState('order', 'o-1')).toThrow(expect.objectContaining({ code: 'UNKNOWN_INSTANCE' }));
     expect(() => rt.sendEvent('order.paid', { instanceId: 'ghost' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_INSTANCE' }));
     expect(() => rt.createProcess('order', { instanceId: 'order' })).toThrow(expect.objectContaining({ code: 'DUPLICATE_INSTANCE' }));
