@@ -18,7 +18,16 @@ export type ErrorCode =
   | 'INVALID_PAYLOAD'
   | 'EXPRESSION_SYNTAX'
   | 'EXPRESSION_EVALUATION'
-  | 'RUNTIME_STOPPED';
+  | 'RUNTIME_STOPPED'
+  | 'FILE_NOT_FOUND'
+  | 'DSL_EMPTY'
+  | 'DSL_SYNTAX'
+  | 'DSL_NOT_DATA'
+  | 'DSL_LOAD'
+  | 'DSL_SAVE'
+  | 'MIGRATION_FAILED'
+  | 'NO_MIGRATION_PATH'
+  | 'CLI_USAGE';
 
 /** Base of every error runtime-core throws; `code` is stable, the message is for people. */
 export class RuntimeCoreError extends Error {
