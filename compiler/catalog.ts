@@ -31,6 +31,13 @@ export class MachineCatalog {
     return this.get(`process:${processId}`);
   }
 
+  /** Builds every machine now. */
+  buildAll(): void {
+    for (const id of this.definitions.flows.keys()) this.flow(id);
+    for (const id of this.definitions.tasks.keys()) this.task(id);
+    for (const id of this.definitions.processes.keys()) this.process(id);
+  }
+
   /** Adds (or replaces) a flow; machines already built that invoke it keep the old one. */
   setFlow(flowId: string, definition: FlowMachineDefinition): void {
     this.definitions.flows.set(flowId, definition);

@@ -35,8 +35,10 @@ export function insideStep(container: FlowStep, place: StepPlace, cx: FlowCompil
 }
 
 /**
- * A step with catch steps becomes `{ $run, $catch }`: a failure of `$run` enters `$catch`, whose
- * steps run in order before the flow goes on after the step.
+ * A step with catch steps becomes `{ $run, $catch }`: a failure of `$run` enters `$catch`, whose steps run
+ * in order; the step's output is then the catch steps' last output. The flow goes on after the step, or,
+ * when the step says `onError: 'fail'`, the failure propagates once the catch steps are done (compensate,
+ * then fail).
  */
 export function withCatch(
   step: FlowStep,
@@ -52,7 +54,13 @@ export function withCatch(
     initial: '$run',
     states: {
       $run: runWithoutId,
-      $catch: { ...cx.compileSequence(step.catch, `${id}$catch`, cx), onDone: { target: place.next } },
+      $catch: { ...cx.compileSequence(step.catch, `${id}$catch`, cx), onDone: caughtTransition(step, place, cx) },
     },
   };
+}
+
+function caughtTransition(step: FlowStep, place: StepPlace, cx: FlowCompileContext): TransitionConfig {
+  const recovered: NamedRef = { type: 'stepRecovered', params: { step: step.id, last: step.catch?.at(-1)?.id ?? null } };
+  if (step.onError === 'fail') return cx.propagate(step.id, []);
+  return { target: place.next, actions: [recovered] };
 }

@@ -1,41 +1,23 @@
-// Runs the orders example: `npm run example`.
-import { ReactiveSystemRuntime, type FlowExecutionResult } from '../src/index.js';
-import system from './orders/system.js';
-import { tasks } from './orders/tasks.js';
+// Runs an example: `npm start` runs the orders example, `npm start -- <name>` another one.
+import { runApprovalDemo } from './approval/demo.js';
+import { runOrdersDemo } from './orders/demo.js';
+import { runTicketDemo } from './ticket/demo.js';
+import type { Log } from './watch.js';
 
-const runtime = new ReactiveSystemRuntime(system);
-runtime.registerTaskImplementations(tasks);
+const examples: Record<string, { about: string; run(log: Log): Promise<unknown> }> = {
+  orders: { about: 'order fulfilment: charged (with a retry), reserved, notified, shipped', run: (log) => runOrdersDemo(log) },
+  'orders-refund': { about: 'order fulfilment: the carrier rejects the address, so the charge is refunded and the stock released', run: (log) => runOrdersDemo(log, { scenario: 'refund' }) },
+  ticket: { about: 'support tickets: SLA timers, escalation, waiting on the customer, auto-close (three simulated days)', run: (log) => runTicketDemo(log) },
+  approval: { about: 'document approval: parallel reviewers, approved, rejected and expired documents (simulated days)', run: (log) => runApprovalDemo(log) },
+};
 
-const log = (line: string) => console.log(line);
-runtime.registerEventHandler('task.retrying', (p) => log(`  ↻ ${String(p.taskId)} failed (${JSON.stringify((p.error as { message?: string })?.message)}), retry ${String(p.nextAttempt)} in ${String(p.delayMs)}ms`));
-
-const finished = new Promise<FlowExecutionResult>((resolve) => {
-  runtime.registerEventHandler('flow.completed', (p) => resolve(p as unknown as FlowExecutionResult));
-  runtime.registerEventHandler('flow.failed', (p) => resolve(p as unknown as FlowExecutionResult));
-});
-
-// Watch each flow the runtime starts: print every state it moves through.
-runtime.registerEventHandler('flow.started', ({ instanceId }) => {
-  let last = '';
-  runtime.getActor(String(instanceId)).subscribe((snapshot) => {
-    const text = JSON.stringify(snapshot.value);
-    if (text !== last) log(`  flow ${String(instanceId)}: ${(last = text)}`);
-  });
-});
-
-log('orders example: order.placed starts the checkout flow');
-runtime.sendEvent('order.placed', { orderId: 'o-1', total: 250, lines: [{ sku: 'tea', qty: 2 }, { sku: 'cup', qty: 1 }, { sku: 'pot', qty: 1 }] });
-
-runtime.sendEvent('order.paid', { processId: 'order', orderId: 'o-1', amount: 250 });
-log(`  process order: ${JSON.stringify(runtime.getProcessState('order'))} ${JSON.stringify(runtime.getProcessContext('order'))}`);
-
-// The warehouse ships a little later.
-setTimeout(() => {
-  log('  warehouse: order.shipped');
-  runtime.sendEvent('order.shipped', { orderId: 'o-1' });
-  log(`  process order: ${JSON.stringify(runtime.getProcessState('order'))}`);
-}, 1500);
-
-const result = await finished;
-log(`checkout ${result.error ? `failed: ${JSON.stringify(result.error)}` : `completed: ${JSON.stringify(result.output)}`}`);
-runtime.stop();
+const name = process.argv[2] ?? 'orders';
+const example = examples[name];
+if (!example) {
+  const help = ['help', '--help', '-h'].includes(name);
+  const print = help ? console.log : console.error;
+  print(help ? 'Examples:' : `Unknown example "${name}". Run one of:`);
+  for (const [id, { about }] of Object.entries(examples)) print(`  npm start -- ${id.padEnd(14)} ${about}`);
+  process.exit(help ? 0 : 1);
+}
+await example.run((line) => console.log(line));

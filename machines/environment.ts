@@ -20,7 +20,7 @@ export interface MachineEnvironment {
   /** Runs one attempt; resolves with the output or rejects with a `SerializedError`. */
   runTask(request: TaskAttemptRequest): Promise<unknown>;
   /** Sends an event into the system (process `emit` actions, lifecycle notices such as `task.retrying`). */
-  emit(type: string, payload: Record<string, unknown>): void;
+  emit(type: string, payload: Record<string, unknown>, source?: string): void;
   /** Process `log` actions. */
   log(message: unknown, meta: Record<string, unknown>): void;
   /** A problem that must not stop the instance (an expression of a process that fails to evaluate). */

@@ -110,6 +110,9 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
             : errorFromEvent(event, params.source, params.step, params.timeoutMs);
       return { stepStatus: withRecord(context, params.step, { status: 'failed', attempts: previous?.attempts ?? 1, error }) };
     }),
+    stepRecovered: assign(({ context }: Args, params: StepParams & { last: string | null }) => ({
+      steps: { ...context.steps, [params.step]: params.last ? context.steps[params.last] : undefined },
+    })),
     flowFailed: assign(({ context }: Args, params: StepParams) => {
       const error = context.stepStatus[params.step]?.error ?? { name: 'Error', message: `Step "${params.step}" failed` };
       return { error: { ...error, step: params.step } };

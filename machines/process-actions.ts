@@ -44,7 +44,7 @@ export function processActions(env: MachineEnvironment, expressions: MachineExpr
     emitEvent: (args: Args, params: { event: string; payload?: ExpressionParams }) => {
       const payload = params.payload ? value(args, params.payload, `the payload of emit "${params.event}"`) : {};
       const body = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : { value: payload };
-      env.emit(params.event, { ...body, ...(args.self ? { source: args.self.id } : {}) });
+      env.emit(params.event, body, args.self?.id);
     },
     logMessage: (args: Args, params: { message: ExpressionParams }) => {
       env.log(value(args, params.message, 'a log message'), { ...(args.self ? { instanceId: args.self.id } : {}), event: args.event.type });

@@ -64,9 +64,57 @@ export interface TaskDefinition {
   /** Per attempt; a timed-out attempt fails with `TimeoutError`. @default none: an attempt may run for ever */
   timeout?: Duration;
   examples?: TaskExample[];
-  /** How the task runs when no implementation is registered (built-in kinds). */
-  implementation?: { type: string; [key: string]: unknown };
+  /** How the task runs when no implementation is registered: a built-in kind. */
+  implementation?: BuiltinImplementation;
 }
+
+/** HTTP methods an `http` task may use. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/**
+ * Calls an HTTP endpoint with fetch; the response (JSON, else text) is the output, a non-2xx status a failure.
+ * `url` and header values may hold `{{expression}}` templates over `{ input }`.
+ */
+export interface HttpImplementation {
+  type: 'http';
+  /** An absolute http(s) URL: `https://api.example.com/users/{{input.id}}`. */
+  url: string;
+  /** @default 'GET' */
+  method?: HttpMethod;
+  /** Header name → value; values may hold templates. */
+  headers?: Record<string, string>;
+  /** An expression over `{ input }`, sent as JSON; never sent with GET or HEAD. @default the input */
+  body?: Expression;
+}
+
+/** Computes the output from the input with an expression over `{ input }`. */
+export interface TransformImplementation {
+  type: 'transform';
+  expression: Expression;
+}
+
+/**
+ * Answers from the task's `examples` (the one whose input deep-equals the input; an example with `error`
+ * fails), else `output`, else the first example's output.
+ */
+export interface MockImplementation {
+  type: 'mock';
+  /** The answer when no example matches. @default the first example's output */
+  output?: unknown;
+}
+
+/** Sends an event into the system and outputs `{ emitted: event }`. */
+export interface EmitImplementation {
+  type: 'emit';
+  event: string;
+  /** An expression over `{ input }`. @default the input */
+  payload?: Expression;
+}
+
+/** A built-in implementation of a task, tagged by `type`. */
+export type BuiltinImplementation = HttpImplementation | TransformImplementation | MockImplementation | EmitImplementation;
+export type BuiltinTaskKind = BuiltinImplementation['type'];
 
 export interface EventDefinition {
   description?: string;
@@ -258,6 +306,19 @@ export const retryPolicySchema = z.strictObject({
   nonRetryable: z.array(z.string()).optional(),
 });
 
+export const implementationSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('http'),
+    url: z.string().min(1),
+    method: z.enum(HTTP_METHODS).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: expressionSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal('transform'), expression: expressionSchema }),
+  z.strictObject({ type: z.literal('mock'), output: z.unknown().optional() }),
+  z.strictObject({ type: z.literal('emit'), event: z.string().min(1), payload: expressionSchema.optional() }),
+]);
+
 export const taskSchema = z.strictObject({
   description: z.string().optional(),
   input: jsonSchemaSchema.optional(),
@@ -274,7 +335,7 @@ export const taskSchema = z.strictObject({
       }),
     )
     .optional(),
-  implementation: z.looseObject({ type: z.string() }).optional(),
+  implementation: implementationSchema.optional(),
 });
 
 const actionSchema = z.discriminatedUnion('type', [

@@ -21,8 +21,12 @@ export type StructureResult =
 /** Keys whose values are durations everywhere in the meta-schema, so their problems read as `invalid_duration`. */
 const DURATION_KEYS = new Set<PropertyKey>(['initialDelay', 'maxDelay', 'timeout', 'duration']);
 
-const STEP_TYPE_WITNESS = 'task';
-const ACTION_TYPE_WITNESS = 'assign';
+/** What the `type` of a tagged union is called in messages, told apart by an option only that union has. */
+const TYPE_KINDS: readonly (readonly [witness: string, kind: string])[] = [
+  ['task', 'step type'],
+  ['assign', 'action type'],
+  ['http', 'implementation type'],
+];
 
 const ARTICLE_NOUNS: Record<string, string> = {
   string: 'a string',
@@ -125,13 +129,14 @@ class IssueMapper {
     const located = (code: string, message: string): LocatedIssue[] => [{ segments, issue: { path: formatPath(segments), code, message } }];
     if (zodIssue.discriminator !== undefined && zodIssue.errors.length === 0) {
       const options = ('options' in zodIssue ? (zodIssue.options ?? []) : []).map(String);
-      const kind = options.includes(STEP_TYPE_WITNESS) ? 'step type' : options.includes(ACTION_TYPE_WITNESS) ? 'action type' : 'type';
+      const kind = TYPE_KINDS.find(([witness]) => options.includes(witness))?.[1] ?? 'type';
       const expected = `expected one of: ${options.join(', ')}`;
       if (value === undefined) return located('missing_field', `Missing required field "${String(segments.at(-1))}"; ${expected}`);
-      const code = kind === 'type' ? 'invalid_value' : `unknown_${kind.replace(' ', '_')}`;
+      const code = kind === 'type' ? 'invalid_value' : `unknown_${kind.replaceAll(' ', '_')}`;
       const suggestion = typeof value === 'string' ? didYouMean(value, options) : '';
       return located(code, `Unknown ${kind} ${describeValue(value)}${suggestion}; ${expected}`);
     }
+    if (value === undefined && !this.hasKey(segments)) return located('missing_field', `Missing required field "${String(segments.at(-1))}"`);
     const fitting = zodIssue.errors.filter((branch) => !isTypeMismatch(branch));
     const best = fitting.reduce<ZodIssue[] | undefined>((a, b) => (a === undefined || b.length < a.length ? b : a), undefined);
     if (best) return best.flatMap((issue) => this.map(issue, segments));

@@ -7,6 +7,7 @@ import { checkFlow, checkSubFlowCycles, type SubFlowCall } from './validate-flow
 import { checkProcess } from './validate-process.js';
 import { childPath, didYouMean, knownNames } from './validate-report.js';
 import { checkStructure, type LocatedIssue } from './validate-structure.js';
+import { checkTask } from './validate-task.js';
 
 /** Every problem of a document at once; `valid` when there is none. */
 export interface SystemValidationResult {
@@ -85,6 +86,7 @@ function soundParts(doc: unknown, located: readonly LocatedIssue[]): { system: S
 function checkReferences(cx: CheckContext, system: SystemDefinition): void {
   for (const [taskId, task] of Object.entries(system.tasks ?? {})) {
     if (task.retry) cx.issues.push(...retryPolicyIssues(task.retry, childPath(childPath('tasks', taskId), 'retry')));
+    checkTask(cx, task, childPath('tasks', taskId));
   }
   for (const [processId, process] of Object.entries(system.processes ?? {})) {
     checkProcess(cx, processId, process, childPath('processes', processId));

@@ -1,6 +1,13 @@
 import type { RuntimeLogger } from './options.js';
 
-export type EventHandler = (payload: Record<string, unknown>, event: { type: string }) => void | Promise<void>;
+/** What a handler learns besides the payload: the event type, and the instance that emitted it, if one did. */
+export interface EventMeta {
+  type: string;
+  /** The process instance whose `emit` action sent the event. */
+  source?: string;
+}
+
+export type EventHandler = (payload: Record<string, unknown>, event: EventMeta) => void | Promise<void>;
 
 /** Handlers registered with `registerEventHandler`, by event type (`'*'` receives every event). */
 export class EventHandlers {
@@ -20,11 +27,12 @@ export class EventHandlers {
   }
 
   /** Calls each handler; a handler that throws or rejects is logged and never stops the others. */
-  deliver(type: string, payload: Record<string, unknown>): void {
+  deliver(type: string, payload: Record<string, unknown>, source?: string): void {
+    const meta: EventMeta = source === undefined ? { type } : { type, source };
     for (const key of [type, '*']) {
       for (const handler of this.byType.get(key) ?? []) {
         try {
-          const result = handler(payload, { type });
+          const result = handler(payload, meta);
           if (result && typeof (result as Promise<void>).then === 'function') {
             (result as Promise<void>).catch((error: unknown) => this.report(type, error));
           }

@@ -48,9 +48,9 @@ export class EventRouter {
     return this.delivering;
   }
 
-  dispatch(type: string, payload: Record<string, unknown>, target?: Instance): void {
+  dispatch(type: string, payload: Record<string, unknown>, target?: Instance, source?: string): void {
     if (this.stopped) return;
-    this.handlers.deliver(type, payload);
+    this.handlers.deliver(type, payload, source);
     const event = { type, payload };
     if (target) this.deliver(target, event);
     else for (const instance of [...this.instances.listening(type)]) this.deliver(instance, event);

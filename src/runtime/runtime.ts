@@ -10,6 +10,7 @@ import type { NormalizedSystem } from '../dsl/normalize.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
 import type { FlowDefinition, SystemDefinition } from '../dsl/schema.js';
 import { assertValidSystem } from '../dsl/validate.js';
+import { isLegacySystem, logMigrationReport, migrateSystem, type LegacySystemDefinition } from '../dsl/migrate/index.js';
 import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
 import type { EventHandler } from './event-handlers.js';
 import { EventRouter } from './event-router.js';
@@ -68,15 +69,24 @@ export class ReactiveSystemRuntime {
   private counter = 0;
   private stopped = false;
 
-  constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
-    this.system = assertValidSystem(system);
+  constructor(system: SystemDefinition | LegacySystemDefinition, options: RuntimeOptions = {}) {
     this.options = resolveRuntimeOptions(options);
+    // A document in the older shape of the original Runtime Core is migrated first; the report goes to the logger.
+    let document: unknown = system;
+    if (isLegacySystem(system)) {
+      const migrated = migrateSystem(system);
+      logMigrationReport(migrated.report, this.options.logger);
+      document = migrated.system;
+    }
+    this.system = assertValidSystem(document);
     this.tasks = new TaskRegistry(this.system.tasks ?? {});
     this.flows = { ...(this.system.flows ?? {}) };
     this.instances = new InstanceRegistry(this.options);
     this.events = new EventRouter(this.instances, (flowId, input) => this.startFlow(flowId, input), this.options.logger);
     this.definitions = compileSystemDefinitions(this.system);
     this.catalog = new MachineCatalog(this.environment(), this.definitions);
+    // Built now, not lazily: an event emitted from inside a machine must not build another one mid-action.
+    this.catalog.buildAll();
     for (const [flowId, flow] of Object.entries(this.flows)) this.events.setTriggers(flowId, flow);
     for (const definition of this.definitions.processes.values()) for (const type of definition.events) this.events.addProcessListener(type);
     for (const processId of this.definitions.processes.keys()) this.startProcess(processId, processId, undefined);
@@ -134,6 +144,7 @@ export class ReactiveSystemRuntime {
     }
     this.flows[id] = definition;
     this.catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks }));
+    this.catalog.flow(id);
     this.events.setTriggers(id, definition);
   }
 
@@ -207,6 +218,10 @@ export class ReactiveSystemRuntime {
    * for it and starts flows it triggers. The payload is checked against the event's schema.
    */
   sendEvent(type: string, payload: Record<string, unknown> = {}): void {
+    this.send(type, payload, undefined);
+  }
+
+  private send(type: string, payload: Record<string, unknown>, source: string | undefined): void {
     this.assertRunning();
     if (typeof type !== 'string' || type.length === 0) throw new TypeError('sendEvent(type, payload) expects a non-empty event type');
     const schema = this.system.events?.[type]?.payload;
@@ -214,7 +229,7 @@ export class ReactiveSystemRuntime {
       const issues = checkJsonSchema(schema, payload, 'payload');
       if (issues.length) throw new InputValidationError(`Payload of event "${type}"`, issues, 'INVALID_PAYLOAD');
     }
-    this.events.dispatch(type, payload, this.targetOf(payload));
+    this.events.dispatch(type, payload, this.targetOf(payload), source);
   }
 
   /** Stops every instance; running tasks see their AbortSignal fire. */
@@ -231,12 +246,12 @@ export class ReactiveSystemRuntime {
       definition: (taskId) => this.tasks.definition(taskId),
       implementation: (taskId) => this.tasks.implementation(taskId),
       implementedTasks: () => this.tasks.implemented(),
-      dispatch: (type, payload) => this.events.dispatch(type, payload),
+      dispatch: (type, payload) => this.sendEvent(type, payload),
       lifecycle: (type, payload) => this.events.lifecycle(type, payload),
     });
     return {
       runTask,
-      emit: (type, payload) => (type.startsWith('task.') ? this.events.lifecycle(type, () => payload) : this.events.dispatch(type, payload)),
+      emit: (type, payload, source) => (type.startsWith('task.') ? this.events.lifecycle(type, () => payload) : this.emitFromProcess(type, payload, source)),
       log: (message, meta) => this.options.logger.info(typeof message === 'string' ? message : JSON.stringify(message), meta),
       reportError: (message, meta) => {
         const instanceId = meta.instanceId ?? this.events.currentInstance?.instanceId;
@@ -270,7 +285,14 @@ export class ReactiveSystemRuntime {
             : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, { name: 'CancelledError', message: 'The flow was stopped' }));
         if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
         if (flowId) {
-          this.events.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({ flowId, instanceId, output: flowResult.output, error: flowResult.error }));
+          this.events.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({
+            flowId,
+            instanceId,
+            input,
+            output: flowResult.output,
+            error: flowResult.error,
+            result: flowResult,
+          }));
         }
         resolve(flowResult);
       },
@@ -311,6 +333,23 @@ export class ReactiveSystemRuntime {
     }
     if (typeof payload.processId === 'string') return this.processInstance(payload.processId, payload.processId);
     return undefined;
+  }
+
+  /**
+   * A process `emit` goes through `sendEvent` (schema, addressing) once the emitting transition is over:
+   * actors it starts or moves must not be created inside another actor's action. A bad one is reported.
+   */
+  private emitFromProcess(type: string, payload: Record<string, unknown>, source: string | undefined): void {
+    queueMicrotask(() => {
+      if (this.stopped) return;
+      try {
+        this.send(type, payload, source);
+      } catch (error) {
+        const message = `emit of "${type}" failed: ${error instanceof Error ? error.message : String(error)}`;
+        this.options.logger.error(message, { event: type, ...(source === undefined ? {} : { instanceId: source }) });
+        this.events.lifecycle('process.error', () => ({ event: type, message, ...(source === undefined ? {} : { instanceId: source }) }));
+      }
+    });
   }
 
   /** Event types that move a flow: its event steps, those of its forEach bodies and of the flows it invokes. */

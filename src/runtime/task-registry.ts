@@ -1,13 +1,19 @@
+import { ExpressionCache } from '../../machines/expression.js';
 import { collectSteps } from '../dsl/validate-flow.js';
 import type { FlowDefinition, TaskDefinition } from '../dsl/schema.js';
+import { createBuiltinTask } from './builtin-tasks/index.js';
 import type { TaskImplementation } from './task-runner.js';
 
 /**
  * The tasks a runtime can run: the document's, plus tasks it does not declare but that have an
- * implementation (they run with no schema and no retry).
+ * implementation (they run with no schema and no retry). A registered implementation wins over the
+ * built-in one a declared task's `implementation` describes.
  */
 export class TaskRegistry {
   private readonly implementations = new Map<string, TaskImplementation>();
+  /** Built-in implementations, created on first use. */
+  private readonly builtins = new Map<string, TaskImplementation>();
+  private readonly expressions = new ExpressionCache();
   private readonly adHoc: Record<string, TaskDefinition> = {};
 
   constructor(private readonly declared: Readonly<Record<string, TaskDefinition>>) {}
@@ -19,12 +25,15 @@ export class TaskRegistry {
     this.implementations.set(taskId, implementation);
   }
 
+  /** The registered implementation, else the built-in one the task's definition describes. */
   implementation(taskId: string): TaskImplementation | undefined {
-    return this.implementations.get(taskId);
+    return this.implementations.get(taskId) ?? this.builtin(taskId);
   }
 
+  /** Ids of the tasks that have an implementation, registered or built-in. */
   implemented(): string[] {
-    return [...this.implementations.keys()];
+    const builtIn = Object.keys(this.declared).filter((taskId) => this.declared[taskId]?.implementation && !this.implementations.has(taskId));
+    return [...this.implementations.keys(), ...builtIn];
   }
 
   declaredIds(): string[] {
@@ -43,5 +52,14 @@ export class TaskRegistry {
       if (step.type === 'task') this.definition(step.task);
     }
     return { ...this.adHoc, ...this.declared };
+  }
+
+  private builtin(taskId: string): TaskImplementation | undefined {
+    const cached = this.builtins.get(taskId);
+    if (cached) return cached;
+    const definition = Object.prototype.hasOwnProperty.call(this.declared, taskId) ? this.declared[taskId] : undefined;
+    const created = definition && createBuiltinTask(taskId, definition, this.expressions);
+    if (created) this.builtins.set(taskId, created);
+    return created;
   }
 }

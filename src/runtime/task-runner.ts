@@ -12,6 +12,7 @@ export interface TaskRunnerDependencies {
   definition(taskId: string): TaskDefinition | undefined;
   implementation(taskId: string): TaskImplementation | undefined;
   implementedTasks(): string[];
+  /** `getTaskContext().emit`: like `runtime.sendEvent`, so it checks the payload and honours `instanceId`. */
   dispatch(type: string, payload: Record<string, unknown>): void;
   /** Lifecycle notices (`task.started`, …); cheap when nobody listens. */
   lifecycle(type: string, payload: () => Record<string, unknown>): void;

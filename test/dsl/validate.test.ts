@@ -27,7 +27,7 @@ const richSystem = defineSystem({
       examples: [{ input: { amount: 5 }, output: { chargeId: 'ch_1' } }, { input: { amount: -1 }, error: { name: 'CardDeclined' } }],
     },
     reserveStock: { retry: { maxAttempts: 5, backoff: 'fixed', initialDelay: 500 } },
-    sendEmail: { implementation: { type: 'log', level: 'info' } },
+    sendEmail: { implementation: { type: 'mock', output: { sent: true } } },
     shipLine: {},
   },
   processes: {

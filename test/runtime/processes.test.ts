@@ -80,7 +80,7 @@ describe('processes', () => {
     await settle();
     expect(rt.getProcessState('order')).toBe('ready');
     expect(rt.getProcessContext('order')).toEqual({ paid: true, total: 5, reservation: 'r-5' });
-    expect(ready).toEqual([{ total: 5, source: 'order' }]);
+    expect(ready).toEqual([{ total: 5 }]);
   });
 
   it('an invoked task that fails after its retries takes onError with the error as event', async () => {
