@@ -17,6 +17,44 @@ export { parseDuration } from './dsl/duration.js';
 export { compileRetryPolicy, retryDelayMs } from './dsl/retry-policy.js';
 export type { CompiledRetryPolicy } from './dsl/retry-policy.js';
 export { FlowStepType, convertFlowToDsl, convertDslToFlow } from './dsl/programmatic-flow.js';
+export { loadSystemFromDsl, DslLoadError, SUPPORTED_EXTENSIONS } from './dsl/load/index.js';
+export type {
+  LoadSystemOptions,
+  LoadedSystem,
+  DslFormat,
+  SourceLocation,
+  SourceLocations,
+  LocatedValidationIssue,
+  DslLoadProblem,
+  DslLoadErrorCode,
+} from './dsl/load/index.js';
+export { saveSystemToDsl, DslSaveError } from './dsl/save/index.js';
+export type { SaveSystemOptions, SaveSystemResult, DocumentChange } from './dsl/save/index.js';
+export {
+  migrateSystem,
+  createMigrationRegistry,
+  registerMigration,
+  defaultMigrationRegistry,
+  logMigrationReport,
+  MigrationError,
+  detectDocumentShape,
+  isLegacySystem,
+} from './dsl/migrate/index.js';
+export type {
+  MigrationResult,
+  MigrateOptions,
+  MigrationReport,
+  MigrationChange,
+  MigrationChangeKind,
+  MigrationRegistry,
+  MigrationTransform,
+  MigrationEdge,
+  RegisterMigrationOptions,
+  MigrationErrorDetails,
+  DocumentShape,
+  LegacySystemDefinition,
+} from './dsl/migrate/index.js';
+export { TaskFailure } from './runtime/builtin-tasks/index.js';
 export type { RuntimeFlow, RuntimeFlowStep } from './dsl/programmatic-flow.js';
 export { parseExpression, findExpressionError } from './dsl/expression/index.js';
 export { compileExpression } from '../machines/expression.js';
@@ -24,6 +62,7 @@ export { compileExpression } from '../machines/expression.js';
 export { compileSystem, compileFlow, compileProcess, compileSystemDefinitions } from '../compiler/system.js';
 export type { CompiledSystem, CompileOptions, CompileFlowOptions, SystemMachineDefinitions } from '../compiler/system.js';
 export { compileFlowDefinition } from '../compiler/flow.js';
+export { MachineCatalog } from '../compiler/catalog.js';
 export { compileProcessDefinition } from '../compiler/process.js';
 export type { FlowMachineDefinition, ProcessMachineDefinition, MachineConfig } from '../compiler/types.js';
 export { createFlowMachine, createProcessMachine } from '../machines/build.js';

@@ -24,4 +24,10 @@ console.log(JSON.stringify({ r, task: FlowStepType.TASK }));`,
     const out = execFileSync(process.execPath, ['main.mjs'], { cwd: work, encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({ r: { success: true, output: 'hello package', attempts: 1 }, task: 'task' });
   });
+
+  it('installs the runtime-core command, which validates a document', () => {
+    const bin = join(work, 'node_modules', 'runtime-core', 'dist', 'src', 'cli', 'main.js');
+    const out = execFileSync(process.execPath, [bin, 'validate', join(root, 'test/fixtures/load/system.json')], { cwd: work, encoding: 'utf8' });
+    expect(out).toMatch(/^✓ .*system\.json is valid/);
+  });
 });

@@ -10,7 +10,7 @@ import type { NormalizedSystem } from '../dsl/normalize.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
 import type { FlowDefinition, SystemDefinition } from '../dsl/schema.js';
 import { assertValidSystem } from '../dsl/validate.js';
-import { isLegacySystem, logMigrationReport, migrateSystem, type LegacySystemDefinition } from '../dsl/migrate/index.js';
+import { isLegacySystem, logMigrationReport, migrateSystem } from '../dsl/migrate/index.js';
 import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
 import type { EventHandler } from './event-handlers.js';
 import { EventRouter } from './event-router.js';
@@ -69,9 +69,9 @@ export class ReactiveSystemRuntime {
   private counter = 0;
   private stopped = false;
 
-  constructor(system: SystemDefinition | LegacySystemDefinition, options: RuntimeOptions = {}) {
+  constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
     this.options = resolveRuntimeOptions(options);
-    // A document in the older shape of the original Runtime Core is migrated first; the report goes to the logger.
+    // A document in the older shape of the original Runtime Core (JSON, typically) is migrated first; the report goes to the logger.
     let document: unknown = system;
     if (isLegacySystem(system)) {
       const migrated = migrateSystem(system);

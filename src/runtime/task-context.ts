@@ -14,7 +14,11 @@ export interface TaskContext {
   emit(type: string, payload?: Record<string, unknown>): void;
 }
 
-const storage = new AsyncLocalStorage<TaskContext>();
+// One store per process, not per copy of this module: a tasks module loaded through another loader (the
+// CLI's --tasks, a second install of the package) must see the context of the attempt that calls it.
+const STORE = Symbol.for('runtime-core.taskContext');
+const holder = globalThis as { [STORE]?: AsyncLocalStorage<TaskContext> };
+const storage = (holder[STORE] ??= new AsyncLocalStorage<TaskContext>());
 
 /** Runs `fn` with `context` as the current task context. */
 export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {

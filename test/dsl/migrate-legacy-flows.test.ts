@@ -262,6 +262,17 @@ describe('legacy flows: from a graph of steps to nested steps', () => {
     `);
   });
 
+  it('a decision without a condition or routes just goes on to its next step', () => {
+    const { flow: f, report } = flow([task('a', 'noop'), { id: 'noop', type: 'decision', next: 'b' }, task('b')]);
+    expect(f?.steps.map((s) => s.id)).toEqual(['a', 'b']);
+    expect(report.changes.find((c) => c.path === 'flows.f.steps[1]')).toEqual({
+      path: 'flows.f.steps[1]',
+      kind: 'removed',
+      message: 'The decision has neither a condition nor routes, so it decides nothing; the flow goes on at step "b"',
+    });
+    expect(report.inexact).toEqual([]);
+  });
+
   it('routes may follow any step, not only decisions', () => {
     const { flow: f } = flow([task('a', [{ condition: 'steps.a.retry', stepId: 'b' }, { stepId: 'c' }]), task('b'), task('c')]);
     expect(f?.steps).toMatchInlineSnapshot(`

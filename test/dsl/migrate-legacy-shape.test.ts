@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectDocumentShape, isLegacySystem } from '../../src/dsl/migrate/index.js';
-import { defineSystem } from '../../src/index.js';
+import { createMigrationRegistry, detectDocumentShape, isLegacySystem, migrateSystem } from '../../src/dsl/migrate/index.js';
+import { defineSystem, validateSystem } from '../../src/index.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/legacy/${name}`, import.meta.url), 'utf8'));
 
@@ -55,5 +55,30 @@ describe('detectDocumentShape', () => {
     expect(markers({ id: 's', flows: { f: { steps: [{ id: 'a', type: 'decision' }] } } })).toEqual(['flows.f.steps[0].type']);
     expect(markers({ id: 's', flows: { f: { steps: [{ id: 'p', type: 'parallel', branches: [{ id: 'b', steps: ['a'] }] }] } } })).toEqual(['flows.f.steps[0].branches']);
     expect(markers({ id: 's', flows: { f: { trigger: { type: 'event', name: 'e' }, steps: [] } } })).toEqual(['flows.f.trigger']);
+  });
+});
+
+describe('a document that mixes shapes', () => {
+  it('keeps its DSL v1 parts as they are and converts the older ones', () => {
+    const v1Process = { initial: 'pending', states: { pending: { on: { 'order.paid': 'paid' } }, paid: { type: 'final' } } };
+    const v1Flow = { trigger: 'order.placed', steps: [{ id: 'charge', type: 'task', task: 'charge', input: '{ "amount": input.total }' }, { id: 'cool', type: 'wait', duration: '1m' }] };
+    const http = { type: 'http', url: 'https://pay.example.com/charges', method: 'POST' };
+    const { system, report } = migrateSystem(
+      {
+        id: 'orders',
+        tasks: { charge: { implementation: http }, notify: { type: 'notification', label: 'Notify' } },
+        processes: { order: { ...v1Process, contextId: 'sales' } },
+        flows: { checkout: v1Flow, notify: { steps: [{ id: 'n', type: 'task', taskId: 'notify' }] } },
+      },
+      undefined,
+      { registry: createMigrationRegistry() },
+    );
+    expect(validateSystem(system).errors).toEqual([]);
+    expect(system.tasks?.charge).toEqual({ implementation: http });
+    expect(system.processes?.order).toEqual(v1Process);
+    expect(system.flows?.checkout).toEqual(v1Flow);
+    expect(system.flows?.notify?.steps).toEqual([{ id: 'n', type: 'task', task: 'notify' }]);
+    expect(system.boundedContexts).toEqual({ sales: { processes: ['order'] } });
+    expect(report.inexact).toEqual([]);
   });
 });

@@ -8,7 +8,6 @@ import { DslSaveError, saveSystemToDsl } from '../../src/dsl/save/index.js';
 
 const work = mkdtempSync(join(tmpdir(), 'runtime-core-save-atomic-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-let count = 0;
 
 /** A directory holding one file with `original` in it. */
 function setUp(original: string): { dir: string; file: string } {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReactiveSystemRuntime } from '../../src/runtime/runtime.js';
@@ -66,5 +66,42 @@ describe('loading what was saved', { timeout: 30_000 }, () => {
     };
     for (const input of [{ n: 2 }, { n: 0 }]) expect(await run(loaded, input)).toEqual(await run(system, input));
     expect(await run(loaded, { n: 2 })).toEqual({ success: true, output: { n: 4 }, steps: ['a', 'c', 't'] });
+  });
+
+  it('a trusted file with typed, commented functions is left as it is when saved back after importing it', async () => {
+    const file = join(work.dir, 'trusted.dsl.ts');
+    const source = `import { defineSystem } from 'runtime-core';
+
+// This document holds functions: load it with loadSystemFromDsl(path, { trusted: true }).
+export default defineSystem({
+  id: 'trusted',
+  tasks: { notify: {} },
+  flows: {
+    big: {
+      steps: [
+        {
+          id: 'check',
+          type: 'condition',
+          // Orders above the limit, or flagged ones.
+          if: (input: { total: number; flags?: string[] }, previous: Record<string, unknown>): boolean => {
+            const limit = 1000000;
+            return (input.total > limit && previous['check'] === undefined) || (input.flags ?? []).includes('vip');
+          },
+          then: [{ id: 'notify', type: 'task', task: 'notify' }],
+        },
+      ],
+      output: function (scope) {
+        return { total: scope.input, label: 'big ' + 'order' };
+      },
+    },
+  },
+});
+`;
+    writeFileSync(file, source);
+    const loaded = (await importDefault(file)) as SystemDefinition;
+    expect(typeof (loaded.flows?.big?.steps[0] as { if: unknown }).if).toBe('function');
+    const result = await saveSystemToDsl(loaded, file);
+    expect(result).toMatchObject({ changed: false, changes: [], needsTrust: true });
+    expect(readFileSync(file, 'utf8')).toBe(source);
   });
 });

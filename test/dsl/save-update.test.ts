@@ -5,14 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FlowStep, SystemDefinition, TaskDefinition } from '../../src/dsl/schema.js';
 import { Project } from 'ts-morph';
 import { findDocumentLiteral } from '../../src/dsl/save/default-export.js';
-import { syntaxErrorCount } from '../../src/dsl/save/function-source.js';
+import { syntaxErrors } from '../../src/dsl/save/function-source.js';
 import { DslSaveError, saveSystemToDsl } from '../../src/dsl/save/index.js';
 import { readLiteral } from '../../src/dsl/save/literal-reader.js';
 import { sameValue } from '../../src/dsl/save/same-value.js';
 import { richSystem } from '../fixtures/save/rich-system.js';
 
 const work = mkdtempSync(join(tmpdir(), 'runtime-core-save-update-'));
-afterAll(() => (process.env.KEEP_SAVE_FILES ? undefined : rmSync(work, { recursive: true, force: true })));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 let count = 0;
 
 /** Writes `source` to a new file, saves `system` over it, and returns the new text and the result. */
@@ -224,7 +224,7 @@ describe('the shapes a file can have', { timeout: 20_000 }, () => {
     );
   });
 
-  it('same-file constants are read: unchanged, they stay; changed, the use site gets the literal', async () => {
+  it('same-file constants and joined strings are read: unchanged, they stay; changed, the use site gets the literal', async () => {
     const source = `import { defineSystem } from 'runtime-core';
 
 const RETRY = { maxAttempts: 3 };
@@ -232,14 +232,14 @@ const RETRY = { maxAttempts: 3 };
 export default defineSystem({
   id: 'c',
   tasks: {
-    a: { retry: RETRY },
+    a: { description: 'Charge ' + 'the card', retry: RETRY },
     b: { retry: RETRY },
   },
 });
 `;
-    const same = await update(source, { id: 'c', tasks: { a: { retry: { maxAttempts: 3 } }, b: { retry: { maxAttempts: 3 } } } });
+    const same = await update(source, { id: 'c', tasks: { a: { description: 'Charge the card', retry: { maxAttempts: 3 } }, b: { retry: { maxAttempts: 3 } } } });
     expect(same.result.changed).toBe(false);
-    const changed = await update(source, { id: 'c', tasks: { a: { retry: { maxAttempts: 3 } }, b: { retry: { maxAttempts: 4 } } } });
+    const changed = await update(source, { id: 'c', tasks: { a: { description: 'Charge the card', retry: { maxAttempts: 3 } }, b: { retry: { maxAttempts: 4 } } } });
     expect(changed.text).toBe(source.replace('    b: { retry: RETRY },', '    b: { retry: { maxAttempts: 4 } },'));
   });
 
@@ -265,6 +265,7 @@ export default defineSystem({ id: 'i', tasks: { a: { timeout: TIMEOUT } } });
 describe('functions in an existing file', { timeout: 20_000 }, () => {
   const source = `import { defineSystem } from 'runtime-core';
 
+/** Functions: conditions in code. */
 export default defineSystem({
   id: 'fns',
   tasks: { t: {} },
@@ -289,24 +290,24 @@ export default defineSystem({
 
   it('an unchanged function is left as written; the file gains the trusted-loading comment', async () => {
     const { text, result } = await update(source, withCondition((input: { total: number }) => input.total > 100));
-    expect(text).toBe(source.replace('export default', `${trusted}export default`));
+    expect(text).toBe(source.replace('/** Functions', `${trusted}/** Functions`));
     expect(result).toMatchObject({ changes: [], needsTrust: true });
   });
 
   it('a changed function replaces only the old one', async () => {
     const { text } = await update(source, withCondition((input: { total: number }) => input.total > 200));
-    expect(text).toBe(source.replace('export default', `${trusted}export default`).replace('input.total > 100', 'input.total > 200'));
+    expect(text).toBe(source.replace('/** Functions', `${trusted}/** Functions`).replace('input.total > 100', 'input.total > 200'));
   });
 
   it('a function replaced by an expression string drops the comment', async () => {
-    const marked = source.replace('export default', `${trusted}export default`);
+    const marked = source.replace('/** Functions', `${trusted}/** Functions`);
     const { text, result } = await update(marked, withCondition('input.total > 100'));
     expect(text).toBe(source.replace('(input) => input.total > 100', "'input.total > 100'"));
     expect(result.needsTrust).toBe(false);
   });
 });
 
-describe('any series of edits', { timeout: 900_000 }, () => {
+describe('any series of edits', { timeout: 60_000 }, () => {
   // A seeded generator, so that a failure can be replayed.
   function random(seed: number): () => number {
     let state = seed;
@@ -361,7 +362,7 @@ describe('any series of edits', { timeout: 900_000 }, () => {
   const project = new Project({ useInMemoryFileSystem: true });
   function readBack(file: string): unknown {
     const source = project.createSourceFile('/read.ts', readFileSync(file, 'utf8'), { overwrite: true });
-    expect(syntaxErrorCount(source.compilerNode)).toBe(0);
+    expect(syntaxErrors(source.compilerNode)).toEqual([]);
     return readLiteral(findDocumentLiteral(source));
   }
 
@@ -375,13 +376,13 @@ describe('any series of edits', { timeout: 900_000 }, () => {
   ];
 
   it.each(layouts)('leave a %s file that reads back as the document saved, and saves again unchanged', async (_name, source, start) => {
-    for (const seed of Array.from({ length: 25 }, (_, i) => i + 100)) {
+    for (const seed of [1, 2]) {
       const next = random(seed);
       const file = join(work, `fuzz-${count++}.dsl.ts`);
       if (source) writeFileSync(file, source);
       else await saveSystemToDsl(start as unknown as SystemDefinition, file);
       const doc = structuredClone(start);
-      for (let n = 0; n < 40; n++) {
+      for (let n = 0; n < 15; n++) {
         mutate(doc, next, n);
         const system = doc as unknown as SystemDefinition;
         await saveSystemToDsl(system, file, { validate: false });

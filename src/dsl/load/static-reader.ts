@@ -66,7 +66,7 @@ class StaticReader {
     const { node } = resolved;
     return this.within(resolved.via, () => {
       if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
-      if (Node.isNumericLiteral(node)) return node.getLiteralValue();
+      if (Node.isNumericLiteral(node)) return numericValue(node.getText());
       if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node)) return node.getLiteralValue();
       if (Node.isNullLiteral(node)) return null;
       if (Node.isIdentifier(node)) return undefined; // `resolve` lets only an undeclared `undefined` through
@@ -86,8 +86,8 @@ class StaticReader {
     const operand = unwrap(node.getOperand());
     if (!Node.isNumericLiteral(operand)) return undefined;
     const operator = node.getOperatorToken();
-    if (operator === ts.SyntaxKind.MinusToken) return -operand.getLiteralValue();
-    return operator === ts.SyntaxKind.PlusToken ? operand.getLiteralValue() : undefined;
+    if (operator === ts.SyntaxKind.MinusToken) return -numericValue(operand.getText());
+    return operator === ts.SyntaxKind.PlusToken ? numericValue(operand.getText()) : undefined;
   }
 
   /** `'a long ' + 'string'`: strings split with `+`, as long expressions often are. */
@@ -117,7 +117,7 @@ class StaticReader {
       const nameNode = member.getNameNode();
       const key = Node.isIdentifier(nameNode) || Node.isPrivateIdentifier(nameNode) ? nameNode.getText()
         : Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue()
-        : Node.isNumericLiteral(nameNode) ? String(nameNode.getLiteralValue())
+        : Node.isNumericLiteral(nameNode) ? String(numericValue(nameNode.getText()))
         : undefined;
       if (key === undefined) {
         this.report(nameNode, path, describeConstruct(nameNode));
@@ -220,4 +220,9 @@ function unwrap(node: Node): Node {
 /** Sets an own property, so that a key such as `__proto__` is data and never a prototype. */
 function define(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A numeric literal's value from its text: ts-morph's getLiteralValue() reads `1e+21` as 1. */
+function numericValue(text: string): number {
+  return Number(text.replace(/_/g, ''));
 }

@@ -139,7 +139,8 @@ function wayOn(step: Record<string, unknown>, path: string, raw: ReadonlyMap<str
   const own = step.type === 'decision' ? step.condition : undefined;
   if (typeof step.next === 'string' || step.next === undefined || step.next === null) {
     const next = step.next === undefined || step.next === null ? undefined : target(step.next, at);
-    if (own === undefined) return { next, routes: step.type === 'decision' ? [] : undefined };
+    // A decision with neither routes nor a condition just goes on (or ends the flow when it has no next).
+    if (own === undefined) return { next, routes: step.type === 'decision' && next === undefined ? [] : undefined };
     // A decision with a condition and one next: go on only when it holds.
     return { next: undefined, routes: [{ condition: own, target: next, isDefault: false, path: childPath(path, 'condition') }] };
   }

@@ -1,6 +1,6 @@
 // Flows of the older shape: steps that point at each other by id, turned into nested DSL step lists.
 import { findExpressionError } from '../expression/index.js';
-import type { ConditionStep, FlowDefinition, FlowStep, ProcessDefinition } from '../schema.js';
+import { stepSchema, type ConditionStep, type FlowDefinition, type FlowStep, type ProcessDefinition } from '../schema.js';
 import { childPath } from '../validate-report.js';
 import { convertCondition, NEVER } from './legacy-conditions.js';
 import { describe, keepUnknownFields } from './legacy-fields.js';
@@ -8,14 +8,14 @@ import { buildFlowGraph, type FlowGraph, type Route, type StepNode } from './leg
 import { STEP_CONVERTERS, stepBase, type StepScope } from './legacy-flow-steps.js';
 import { identifyCollection } from './legacy-ids.js';
 import { convertSchema } from './legacy-schemas.js';
-import { isRecord } from './legacy-shape.js';
+import { isRecord, stepMarkers } from './legacy-shape.js';
 import type { TaskTable } from './legacy-tasks.js';
 import type { MigrationLog } from './report.js';
 
 const FLOW_FIELDS = new Set(['id', 'name', 'description', 'trigger', 'steps', 'input', 'output', 'onError']);
 const DECISION_FIELDS = new Set(['id', 'type', 'name', 'description', 'next', 'condition']);
 const PARALLEL_FIELDS = new Set(['id', 'type', 'name', 'description', 'next', 'branches']);
-/** Copies of steps reached from several places, at most, per step of the input: unstructured graphs can double at every split. */
+/** Steps the converted flow may have per step of the input before copying stops: unstructured graphs can double at every split. */
 const COPIES_PER_STEP = 4;
 
 /** Converts the `flows` of an older document (a record or a list). */
@@ -42,7 +42,10 @@ function convertFlow(flow: Record<string, unknown>, path: string, scope: StepSco
   if (typeof flow.output === 'string' && findExpressionError(flow.output) === undefined) out.output = flow.output;
   else if (flow.output !== undefined) log.keep(at('output'), flow.output, 'The output is not an expression (docs/expressions.md); the flow outputs its last step\'s output', true);
   out.steps = [];
-  if (Array.isArray(flow.steps)) {
+  if (Array.isArray(flow.steps) && isV1Steps(flow.steps)) {
+    // A flow already in DSL v1 form (a document may mix shapes) is kept as it is.
+    out.steps = flow.steps;
+  } else if (Array.isArray(flow.steps)) {
     const graph = buildFlowGraph(flow.steps, at('steps'), log);
     const walker = new FlowWalker(graph, scope);
     out.steps = graph.start === undefined ? [] : walker.sequence(graph.start, new Set(), [], undefined);
@@ -54,6 +57,11 @@ function convertFlow(flow: Record<string, unknown>, path: string, scope: StepSco
   else if (flow.onError !== undefined) log.keep(at('onError'), flow.onError, 'onError is fail or continue', true);
   keepUnknownFields(flow, FLOW_FIELDS, path, 'Flow', log);
   return out;
+}
+
+/** Steps that are DSL v1 steps already: no construct of the older shape, and each one valid. */
+function isV1Steps(steps: readonly unknown[]): steps is FlowStep[] {
+  return stepMarkers(steps, '').length === 0 && steps.every((step) => stepSchema.safeParse(step).success);
 }
 
 /** An event name, `{ type: 'event', name }`; manual and API starts need no trigger. */
@@ -107,17 +115,14 @@ class FlowWalker {
       const id = this.place(node, from);
       if (id === undefined) break;
       path.push(key);
+      // A decision is only its routes; any other step runs first, and its routes (if any) follow it.
+      const own = node.step.type === 'decision' ? this.decision(node) : node.step.type === 'parallel' ? this.parallel(node, id, stops, path) : this.convertStep(node, id);
+      if (own) out.push(...own);
       if (node.routes) {
-        const convert = node.step.type === 'decision' ? undefined : this.convertStep(node, id);
-        if (convert) out.push(...convert);
         const join = this.joinOf(node);
-        out.push(...this.routeChain(node, convert ? this.graph.ids.claim(`${id}_route`) : id, join, stops, path));
+        out.push(...this.routeChain(node, own ? this.graph.ids.claim(`${id}_route`) : id, join, stops, path));
         [key, from] = [join, node.path];
-      } else if (node.step.type === 'parallel') {
-        out.push(...this.parallel(node, id, stops, path));
-        [key, from] = [node.next, childPath(node.path, 'next')];
       } else {
-        out.push(...this.convertStep(node, id));
         [key, from] = [node.next, childPath(node.path, 'next')];
       }
     }
@@ -133,11 +138,17 @@ class FlowWalker {
     }
   }
 
+  /** A decision is only its routes: nothing of its own runs. */
+  private decision(node: StepNode): undefined {
+    keepUnknownFields(node.step, DECISION_FIELDS, node.path, 'Decision step', this.scope.log);
+    if (!node.routes) this.scope.log.change(node.path, 'removed', `The decision has neither a condition nor routes, so it decides nothing; the flow goes on at step "${node.next ?? ''}"`);
+    return undefined;
+  }
+
   private convertStep(node: StepNode, id: string): FlowStep[] {
     const type = typeof node.step.type === 'string' ? node.step.type : '';
     const convert = STEP_CONVERTERS[type];
     if (convert) return convert(node, id, this.scope);
-    if (type === 'decision') return [];
     this.scope.log.keep(node.path, node.step, `Step type ${JSON.stringify(node.step.type)} has no counterpart (task, process, decision, parallel, wait); the flow goes on with its next step`, true);
     return [];
   }
@@ -189,7 +200,6 @@ class FlowWalker {
   private routeChain(node: StepNode, firstId: string, join: string | undefined, stops: ReadonlySet<string>, path: readonly string[]): FlowStep[] {
     const { log } = this.scope;
     const routes = node.routes ?? [];
-    if (node.step.type === 'decision') keepUnknownFields(node.step, DECISION_FIELDS, node.path, 'Decision step', log);
     const inner = join === undefined ? stops : new Set([...stops, join]);
     const [fallback, ...extraDefaults] = routes.filter((r) => r.isDefault);
     for (const extra of extraDefaults) log.approximate(extra.path, 'A second route without a condition is never taken; the first one is the default');

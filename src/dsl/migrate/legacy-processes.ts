@@ -11,7 +11,8 @@ import type { MigrationLog } from './report.js';
 /** What processes add to bounded contexts: their own ids, and the tasks they list. */
 export type ContextMembers = Map<string, { processes: string[]; tasks: string[] }>;
 
-const PROCESS_FIELDS = new Set(['id', 'name', 'description', 'type', 'contextId', 'states', 'transitions', 'triggers', 'tasks', 'initialState', 'initial', 'context']);
+const PROCESS_FIELDS = new Set(['id', 'name', 'description', 'type', 'contextId', 'states', 'transitions', 'triggers', 'tasks', 'initialState', 'initial', 'context', 'on']);
+const STATECHART_FIELDS = new Set(['id', 'name', 'description', 'type', 'contextId', 'triggers', 'tasks', 'initial', 'context', 'states', 'on']);
 const STATE_FIELDS = new Set(['name', 'id', 'description', 'type']);
 const TRANSITION_FIELDS = new Set(['from', 'to', 'on', 'trigger', 'event', 'condition', 'guard', 'description']);
 /** Characters target paths use as separators. */
@@ -63,6 +64,7 @@ class StateTable {
 function convertProcess(processId: string, process: Record<string, unknown>, path: string, scope: ProcessScope): ProcessDefinition {
   const { log } = scope;
   const at = (field: string) => childPath(path, field);
+  if (isRecord(process.states)) return keepStatechart(processId, process, path, scope);
   const table = new StateTable(log);
   const finals = new Set<string>();
   const initials: string[] = [];
@@ -132,6 +134,7 @@ function convertProcess(processId: string, process: Record<string, unknown>, pat
   }
   out.states = states;
   if (Object.keys(rootOn).length > 0) out.on = compactTransitions(rootOn);
+  if (isRecord(process.on)) out.on = { ...(out.on ?? {}), ...(process.on as NonNullable<ProcessDefinition['on']>) };
 
   convertMembership(processId, process, path, scope);
   keepUnknownFields(process, PROCESS_FIELDS, path, 'Process', log);
@@ -204,6 +207,19 @@ function compactTransitions(on: Record<string, TransitionObject[]>): NonNullable
     const only = list.length === 1 ? list[0] : undefined;
     out[event] = only ? (Object.keys(only).length === 1 && only.target !== undefined ? only.target : only) : list;
   }
+  return out;
+}
+
+/** A process whose states are a statechart already (a document may mix shapes): kept, but for the older fields around it. */
+function keepStatechart(processId: string, process: Record<string, unknown>, path: string, scope: ProcessScope): ProcessDefinition {
+  const out = {} as ProcessDefinition;
+  const description = describe(process, path, scope.log);
+  if (description !== undefined) out.description = description;
+  if (process.type === 'compound' || process.type === 'parallel') out.type = process.type;
+  else if (process.type === 'stateful' || process.type === 'stateless') scope.log.change(childPath(path, 'type'), 'removed', 'Every DSL v1 process is a statechart with a context of its own');
+  for (const field of ['initial', 'context', 'states', 'on'] as const) if (process[field] !== undefined) (out as unknown as Record<string, unknown>)[field] = process[field];
+  convertMembership(processId, process, path, scope);
+  keepUnknownFields(process, STATECHART_FIELDS, path, 'Process', scope.log);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Inputs and outputs of the older shape (a type name, field names, or fields with types) as JSON Schema.
 import type { JsonSchema } from '../schema.js';
+import { childPath } from '../validate-report.js';
 import { isRecord } from './legacy-shape.js';
 import type { MigrationLog } from './report.js';
 
@@ -70,7 +71,7 @@ function objectSchema(fields: readonly unknown[], path: string, log: MigrationLo
   const required: string[] = [];
   const untyped: string[] = [];
   fields.forEach((field, i) => {
-    const at = `${path}[${i}]`;
+    const at = childPath(path, i);
     const spec = typeof field === 'string' ? { name: field } : field;
     if (!isRecord(spec) || typeof spec.name !== 'string' || spec.name === '') {
       log.keep(at, field, 'A field without a name', true);
@@ -86,12 +87,12 @@ function objectSchema(fields: readonly unknown[], path: string, log: MigrationLo
         log.approximate(at, `Field "${name}" has type ${JSON.stringify(type)}, which the document does not define; it accepts any value`);
       }
     } else if (type !== undefined) {
-      log.keep(`${at}.type`, type, `Field "${name}" has a type that is not a name`, true);
+      log.keep(childPath(at, 'type'), type, `Field "${name}" has a type that is not a name`, true);
     } else {
       untyped.push(name);
     }
     if (typeof description === 'string') schema.description = description;
-    for (const [key, extra] of Object.entries(rest)) log.keep(`${at}.${key}`, extra, `Field "${name}" has "${key}", which JSON Schema conversion does not know`, false);
+    for (const [key, extra] of Object.entries(rest)) log.keep(childPath(at, key), extra, `Field "${name}" has "${key}", which JSON Schema conversion does not know`, false);
     properties[name] = schema;
     if (isRequired === true) required.push(name);
   });

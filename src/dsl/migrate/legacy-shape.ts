@@ -203,18 +203,24 @@ export function detectDocumentShape(doc: unknown): DocumentShape {
     if (!isRecord(flow)) continue;
     for (const field of ['id', 'name'] as const) if (flow[field] !== undefined) markers.push(childPath(path, field));
     if (isRecord(flow.trigger)) markers.push(childPath(path, 'trigger'));
-    if (!Array.isArray(flow.steps)) continue;
-    flow.steps.forEach((step, i) => {
-      if (!isRecord(step)) return;
-      const at = childPath(childPath(path, 'steps'), i);
-      if (LEGACY_STEP_TYPES.has(step.type)) markers.push(childPath(at, 'type'));
-      for (const field of LEGACY_STEP_FIELDS) if (step[field] !== undefined) markers.push(childPath(at, field));
-      if (step.type === 'parallel' && Array.isArray(step.branches) && step.branches.some((b) => isRecord(b) || (Array.isArray(b) && b.some((s) => typeof s === 'string')))) {
-        markers.push(childPath(at, 'branches'));
-      }
-    });
+    if (Array.isArray(flow.steps)) markers.push(...stepMarkers(flow.steps, childPath(path, 'steps')));
   }
   return { shape: markers.length > 0 ? 'legacy' : 'v1', markers };
+}
+
+/** The constructs of the older shape in a list of flow steps: step types, `taskId`, `processId`, `next`, branches of step ids. */
+export function stepMarkers(steps: readonly unknown[], path: string): string[] {
+  const markers: string[] = [];
+  steps.forEach((step, i) => {
+    if (!isRecord(step)) return;
+    const at = childPath(path, i);
+    if (LEGACY_STEP_TYPES.has(step.type)) markers.push(childPath(at, 'type'));
+    for (const field of LEGACY_STEP_FIELDS) if (step[field] !== undefined) markers.push(childPath(at, field));
+    if (step.type === 'parallel' && Array.isArray(step.branches) && step.branches.some((b) => isRecord(b) || (Array.isArray(b) && b.some((s) => typeof s === 'string')))) {
+      markers.push(childPath(at, 'branches'));
+    }
+  });
+  return markers;
 }
 
 /** Whether a document is in the older shape of the original Runtime Core (and needs `migrateSystem`). */

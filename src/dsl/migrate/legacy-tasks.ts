@@ -125,6 +125,11 @@ function convertImplementation(taskId: string, value: unknown, path: string, log
       log.approximate(path, "The mock says nothing about what it answers, and a built-in mock needs an answer: it answers {} (add examples to the task or an output to the mock)");
       return { type: 'mock', output: {} };
     }
+    case 'http':
+    case 'transform':
+    case 'emit':
+      // Already a built-in kind of DSL v1 (a document may mix shapes).
+      return value as unknown as Implementation;
     default:
       log.keep(path, value, `Implementation type ${JSON.stringify(value.type)} has no built-in counterpart (http, transform, mock, emit); ${register}`, true);
       return undefined;

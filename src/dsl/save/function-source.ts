@@ -42,6 +42,12 @@ export function toArrowSource(text: string): string | undefined {
   return parsed && arrowText(parsed.node, parsed.file);
 }
 
+/** The text `functionSource` would write for a function with this source text; undefined when it does not parse. */
+export function expressionSource(text: string): string | undefined {
+  const parsed = parseFunction(text);
+  return parsed && (arrowText(parsed.node, parsed.file) ?? functionExpressionText(parsed.node, parsed.file));
+}
+
 function convert(text: string, at: string | undefined): FunctionSource {
   const parsed = parseFunction(text);
   if (!parsed) throw new UnsavableError(`cannot read the source of this function: ${abbreviate(text)}`, at);
@@ -56,7 +62,7 @@ type FunctionNode = ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclarat
 function parseFunction(text: string): { node: FunctionNode; file: ts.SourceFile } | undefined {
   for (const [before, after] of [['(', '\n)'], ['({\n', '\n})']] as const) {
     const file = api().createSourceFile('function.ts', `${before}${text}${after}`, api().ScriptTarget.Latest, true, api().ScriptKind.TS);
-    if (syntaxErrorCount(file) > 0) continue;
+    if (syntaxErrors(file).length > 0) continue;
     const statement = file.statements[0];
     if (file.statements.length !== 1 || !statement || !api().isExpressionStatement(statement)) continue;
     let expression: ts.Expression = statement.expression;
@@ -71,8 +77,8 @@ function parseFunction(text: string): { node: FunctionNode; file: ts.SourceFile 
 }
 
 /** Syntax errors the parser found (they are kept on the source file, outside the public typings). */
-export function syntaxErrorCount(file: ts.SourceFile): number {
-  return (file as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics?.length ?? 0;
+export function syntaxErrors(file: ts.SourceFile): readonly ts.Diagnostic[] {
+  return (file as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
 }
 
 function arrowText(node: FunctionNode, file: ts.SourceFile): string | undefined {

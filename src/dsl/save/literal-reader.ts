@@ -1,7 +1,7 @@
 // Reads the document an existing file holds, statically: literals, arrays, objects, and `const` names of
 // the same file. What it cannot read stays opaque, so that it is never taken for equal to anything.
-import { Node, VariableDeclarationKind, type SourceFile } from 'ts-morph';
-import { toArrowSource } from './function-source.js';
+import { Node, SyntaxKind, VariableDeclarationKind, type SourceFile } from 'ts-morph';
+import { expressionSource } from './function-source.js';
 import { FunctionText, OpaqueValue } from './read-values.js';
 
 /** The expression under `(…)`, `as …`, `satisfies …`, `<T>…` and `…!`. */
@@ -42,9 +42,15 @@ export function readLiteral(node: Node, resolving: ReadonlySet<string> = new Set
   if (Node.isPrefixUnaryExpression(expression)) return readSigned(expression);
   if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression)) {
     const text = expression.getText();
-    return new FunctionText(toArrowSource(text) ?? text);
+    return new FunctionText(expressionSource(text) ?? text);
   }
   if (Node.isIdentifier(expression)) return readName(expression, resolving);
+  if (Node.isBinaryExpression(expression) && expression.getOperatorToken().getKind() === SyntaxKind.PlusToken) {
+    // Long strings are often written in pieces: 'a long ' + 'expression'.
+    const left = readLiteral(expression.getLeft(), resolving);
+    const right = readLiteral(expression.getRight(), resolving);
+    return typeof left === 'string' && typeof right === 'string' ? left + right : new OpaqueValue(expression);
+  }
   if (Node.isArrayLiteralExpression(expression)) {
     const items: unknown[] = [];
     for (const element of expression.getElements()) {
@@ -94,7 +100,7 @@ function readObject(expression: Node, resolving: ReadonlySet<string>): unknown {
     } else if (Node.isShorthandPropertyAssignment(property)) set(key, readName(property.getNameNode(), resolving));
     else if (Node.isMethodDeclaration(property)) {
       const text = property.getText();
-      set(key, new FunctionText(toArrowSource(text) ?? text));
+      set(key, new FunctionText(expressionSource(text) ?? text));
     } else return new OpaqueValue(expression);
   }
   return out;

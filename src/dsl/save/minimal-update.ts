@@ -3,7 +3,8 @@
 import { Node, Project, ts, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import { childPath } from '../validate-report.js';
 import { findDocumentLiteral } from './default-export.js';
-import { syntaxErrorCount } from './function-source.js';
+import { syntaxErrors } from './function-source.js';
+import { alignItems } from './array-alignment.js';
 import { canEditInPlace, listEdits, type ItemPrinter } from './list-edits.js';
 import { propertyName, readLiteral, unwrapExpression } from './literal-reader.js';
 import { containsFunction, printProperty, printValue, TRUSTED_COMMENT, type PrintPosition } from './printer.js';
@@ -53,10 +54,10 @@ function parse(source: string): SourceFile {
   // One in-memory project for every update: each parse replaces the one file it holds.
   project ??= new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile('/document.ts', source, { overwrite: true });
-  if (syntaxErrorCount(file.compilerNode) > 0) {
-    const [first] = (file.compilerNode as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics;
-    const { line, column } = file.getLineAndColumnAtPos(first?.start ?? 0);
-    const message = first ? ts.flattenDiagnosticMessageText(first.messageText, ' ') : 'syntax error';
+  const [first] = syntaxErrors(file.compilerNode);
+  if (first) {
+    const { line, column } = file.getLineAndColumnAtPos(first.start ?? 0);
+    const message = ts.flattenDiagnosticMessageText(first.messageText, ' ');
     throw new UnsavableError(`the existing file does not parse (line ${line}, column ${column}: ${message}); it was left as it is`);
   }
   return file;
@@ -148,7 +149,7 @@ function patchArray(patch: Patch, array: Node, read: unknown[], next: unknown[],
   if (!Node.isArrayLiteralExpression(array)) return false;
   const items = array.getElements();
   if (items.length !== read.length || items.some((item) => Node.isSpreadElement(item) || Node.isOmittedExpression(item))) return false;
-  const pairs = align(read, next);
+  const pairs = alignItems(read, next);
   const keep = read.map((_, i) => pairs.some(([oldIndex]) => oldIndex === i));
   const inserts = new Map<number, ItemPrinter[]>();
   const added: { index: number; offset: number }[] = [];
@@ -179,48 +180,6 @@ function insertionOffset(list: Node, items: readonly Node[], anchor: number): nu
   return anchor === -1 ? list.getStart() : (items[anchor] as Node).getEnd();
 }
 
-/** Pairs `[readIndex, nextIndex]`, in increasing order of both. */
-function align(read: readonly unknown[], next: readonly unknown[]): [number, number][] {
-  const readIds = ids(read);
-  const nextIds = ids(next);
-  const byId = readIds !== undefined && nextIds !== undefined;
-  const match = byId ? (i: number, j: number) => readIds[i] === nextIds[j] : (i: number, j: number) => sameValue(read[i], next[j]);
-  const anchors = longestCommonSubsequence(read.length, next.length, match);
-  if (byId) return anchors;
-  // Between two anchors, items are paired in order: an edited item is patched rather than replaced.
-  const pairs: [number, number][] = [];
-  let [i, j] = [0, 0];
-  for (const [a, b] of [...anchors, [read.length, next.length] as [number, number]]) {
-    for (let k = 0; k < Math.min(a - i, b - j); k++) pairs.push([i + k, j + k]);
-    if (a < read.length) pairs.push([a, b]);
-    [i, j] = [a + 1, b + 1];
-  }
-  return pairs;
-}
-
-function ids(items: readonly unknown[]): string[] | undefined {
-  const out = items.map((item) => (isReadRecord(item) && typeof item.id === 'string' ? item.id : undefined));
-  return out.every((id) => id !== undefined) && new Set(out).size === out.length ? (out as string[]) : undefined;
-}
-
-function longestCommonSubsequence(n: number, m: number, match: (i: number, j: number) => boolean): [number, number][] {
-  const table = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  const at = (i: number, j: number) => (table[i] as number[])[j] as number;
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      (table[i] as number[])[j] = match(i, j) ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
-    }
-  }
-  const pairs: [number, number][] = [];
-  let [i, j] = [0, 0];
-  while (i < n && j < m) {
-    if (match(i, j) && at(i, j) === at(i + 1, j + 1) + 1) pairs.push([i++, j++]);
-    else if (at(i + 1, j) >= at(i, j + 1)) i++;
-    else j++;
-  }
-  return pairs;
-}
-
 /** One level of indentation, from the document literal's first property. */
 function detectUnit(file: SourceFile, literal: ObjectLiteralExpression): string {
   const text = file.getFullText();
@@ -240,7 +199,7 @@ function markTrust(patch: Patch, file: SourceFile, literal: Node, holdsFunctions
       file.getExportAssignment((candidate) => !candidate.isExportEquals()) ??
       literal.getFirstAncestor((node) => Node.isStatement(node) && node.getParent() === file) ??
       literal;
-    const start = lineStart(text, statement.getStart());
+    const start = lineStart(text, statement.getStart(true)); // above the export's doc comment, if it has one
     patch.edits.push({ start, end: start, text: `${TRUSTED_COMMENT}${patch.newline}` });
   } else if (!holdsFunctions && at !== -1 && lineStart(text, at) === at) {
     patch.edits.push({ start: at, end: endOfLineAfter(text, at + TRUSTED_COMMENT.length) ?? at + TRUSTED_COMMENT.length, text: '' });

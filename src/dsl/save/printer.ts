@@ -42,8 +42,8 @@ export function printValue(value: unknown, at: PrintPosition): string {
 
 /** An object key: bare when it is an identifier, quoted otherwise. */
 export function printKey(key: string): string {
-  if (key === '__proto__') return `['__proto__']`;
-  return IDENTIFIER.test(key) ? key : printString(key);
+  // A quoted '__proto__' is a plain key to the static loader (running the file would make it a prototype).
+  return IDENTIFIER.test(key) && key !== '__proto__' ? key : printString(key);
 }
 
 /** `key: value` as an object property starting at `at`. */

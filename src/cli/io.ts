@@ -1,0 +1,20 @@
+/** Where a command writes, so commands run the same in a terminal and in tests. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is a terminal: progress lines are shown only there. */
+  readonly interactive: boolean;
+  readonly cwd: string;
+}
+
+export const processIo = (): CliIo => ({
+  out: (text) => void process.stdout.write(`${text}\n`),
+  err: (text) => void process.stderr.write(`${text}\n`),
+  interactive: Boolean(process.stderr.isTTY),
+  cwd: process.cwd(),
+});
+
+/** A mistake in how the command was called: one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
