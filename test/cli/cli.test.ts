@@ -110,6 +110,12 @@ describe('runtime-core run', () => {
     expect(await cli('run', file, '--flow', 'g')).toMatchObject({ code: 1, err: 'Unknown flow "g"; known flows: f' });
     expect(await cli('run', file, '--flw', 'f')).toMatchObject({ code: 2, err: "runtime-core: run: unknown option '--flw' (see runtime-core run --help)" });
     expect(await cli('run', file)).toMatchObject({ code: 2, err: 'runtime-core: run: --flow <id> is required (see runtime-core run --help)' });
+    expect(await cli('run', file, '--flow', 'f', '--timeout', 'soon')).toMatchObject({ code: 2, err: expect.stringContaining('--timeout expects a duration') });
+  });
+
+  it('--timeout cancels a flow that waits for an event that never comes', async () => {
+    const file = write('waits.json', JSON.stringify({ id: 'w', flows: { f: { steps: [{ id: 'e', type: 'event', event: 'never' }] } } }));
+    expect(await cli('run', file, '--flow', 'f', '--timeout', '10ms')).toMatchObject({ code: 1, out: expect.stringContaining('CancelledError') });
   });
 });
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseDuration } from '../../dsl/duration.js';
 import { loadSystemFromDsl } from '../../dsl/load/index.js';
 import { ReactiveSystemRuntime } from '../../runtime/runtime.js';
 import type { TaskImplementation } from '../../runtime/task-runner.js';
@@ -44,6 +45,8 @@ Options:
   --input <json|@file> the flow's input, as JSON or @path to a JSON file (default: {})
   --tasks <module>     a .ts or .js module with task implementations
   --json               print the result as JSON only
+  --timeout <duration> cancel the flow after this long, e.g. 30s or 5m (a flow waiting for an event
+                       that never comes would otherwise run for ever)
   --trusted            run a .ts document instead of reading it statically
   --verbose            show stack traces of unexpected errors
   -h, --help           show this help`,
@@ -53,8 +56,16 @@ Options:
       input: { type: 'string' },
       tasks: { type: 'string' },
       json: { type: 'boolean' },
+      timeout: { type: 'string' },
       trusted: { type: 'boolean' },
     });
+    const timeout = stringOption(args, 'timeout');
+    let timeoutMs: number | undefined;
+    try {
+      timeoutMs = timeout === undefined ? undefined : parseDuration(/^\d+$/.test(timeout) ? Number(timeout) : timeout);
+    } catch {
+      throw new UsageError(`run: --timeout expects a duration such as 500ms, 30s or 5m, got "${timeout}"`);
+    }
     const [file, ...extra] = args.positionals;
     if (!file || extra.length) throw new UsageError('run: expected exactly one <file> (see runtime-core run --help)');
     const flowId = stringOption(args, 'flow');
@@ -68,7 +79,9 @@ Options:
     try {
       const handle = runtime.startFlow(flowId, input);
       const stop = io.interactive && !flagOption(args, 'json') ? watchSteps(handle.actor, io.err) : () => undefined;
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => handle.cancel(), timeoutMs);
       const result = await handle.result();
+      clearTimeout(timer);
       stop();
       if (flagOption(args, 'json')) io.out(JSON.stringify(result, null, 2));
       else if (result.success) io.out(`✓ flow ${flowId} succeeded\n${JSON.stringify(result.output, null, 2) ?? 'undefined'}`);
