@@ -40,10 +40,15 @@ export const compileTaskStep: StepCompiler<TaskStep> = (step, place, cx) => {
   if (timeoutMs !== undefined) {
     invoke.push({ id: `${step.id}:timeout`, src: 'timer', input: { delayMs: timeoutMs }, onDone: retryOn('timeout') });
   }
-  const backoff: StateConfig = {
-    entry: [{ type: 'retryScheduled', params: { step: step.id, task: step.task, policy: { ...policy, maxDelayMs: policy.maxDelayMs ?? null } } }],
-    invoke: [{ id: `${step.id}:backoff`, src: 'timer', input: { $mapper: 'backoffDelay', params: { step: step.id } }, onDone: { target: '$attempt' } }],
-  };
+  const scheduled = { type: 'retryScheduled', params: { step: step.id, task: step.task, policy: { ...policy, maxDelayMs: policy.maxDelayMs ?? null } } };
+  // Every delay is 0 when the first one is (any backoff, any jitter): the state stays, the timer goes.
+  const backoff: StateConfig =
+    policy.initialDelayMs === 0
+      ? { entry: [scheduled], always: { target: '$attempt' } }
+      : {
+          entry: [scheduled],
+          invoke: [{ id: `${step.id}:backoff`, src: 'timer', input: { $mapper: 'backoffDelay', params: { step: step.id } }, onDone: { target: '$attempt' } }],
+        };
   return {
     initial: '$attempt',
     states: {

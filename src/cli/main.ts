@@ -5,12 +5,14 @@ import { pathToFileURL } from 'node:url';
 import { RuntimeCoreError, SystemValidationError } from '../errors.js';
 import type { Command } from './command.js';
 import { compileCommand } from './commands/compile.js';
+import { graphCommand } from './commands/graph.js';
+import { inspectCommand } from './commands/inspect.js';
 import { migrateCommand } from './commands/migrate.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, UsageError, type CliIo } from './io.js';
 
-const COMMANDS: Command[] = [validateCommand, compileCommand, runCommand, migrateCommand];
+const COMMANDS: Command[] = [validateCommand, compileCommand, runCommand, migrateCommand, graphCommand, inspectCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

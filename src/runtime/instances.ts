@@ -56,7 +56,7 @@ export class InstanceRegistry {
       input,
       clock: this.options.clock,
       ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
-      logger: (...args: unknown[]) => this.options.logger.info(args.map(String).join(' '), { instanceId }),
+      logger: this.actorLogger,
     });
     const instance: Instance = { kind, instanceId, definitionId, actor, listens };
     this.byId.set(instanceId, instance);
@@ -65,20 +65,18 @@ export class InstanceRegistry {
       if (!set) this.byEvent.set(type, (set = new Set()));
       set.add(instance);
     }
-    let settled = false;
-    const settle = (outcome: { output?: unknown; error?: unknown }) => {
-      if (settled) return;
-      settled = true;
-      this.remove(instance, keepWhenDone);
-      onSettled(instance, outcome);
-    };
-    actor.subscribe({
-      complete: () => settle({ output: actor.getSnapshot().output }),
-      error: (error) => settle({ error }),
-    });
+    actor.subscribe(new SettleObserver(this, instance, onSettled, keepWhenDone));
     spec.beforeStart?.(instance);
     actor.start();
     return instance;
+  }
+
+  /** One logger for every actor: a closure per actor would cost memory on every idle instance. */
+  private readonly actorLogger = (...args: unknown[]) => this.options.logger.info(args.map(String).join(' '));
+
+  /** @internal called once per instance, by its SettleObserver. */
+  settled(instance: Instance, keep: boolean): void {
+    this.remove(instance, keep);
   }
 
   private remove(instance: Instance, keep: boolean): void {
@@ -91,5 +89,32 @@ export class InstanceRegistry {
     for (const instance of [...this.byId.values()]) (instance.actor as AnyActorRef).stop();
     this.byId.clear();
     this.byEvent.clear();
+  }
+}
+
+/** Watches one actor until it finishes; an object rather than closures, as there is one per idle instance. */
+class SettleObserver {
+  private done = false;
+
+  constructor(
+    private readonly registry: InstanceRegistry,
+    private readonly instance: Instance,
+    private readonly onSettled: (instance: Instance, outcome: { output?: unknown; error?: unknown }) => void,
+    private readonly keep: boolean,
+  ) {}
+
+  complete(): void {
+    this.settle({ output: this.instance.actor.getSnapshot().output });
+  }
+
+  error(error: unknown): void {
+    this.settle({ error });
+  }
+
+  private settle(outcome: { output?: unknown; error?: unknown }): void {
+    if (this.done) return;
+    this.done = true;
+    this.registry.settled(this.instance, this.keep);
+    this.onSettled(this.instance, outcome);
   }
 }

@@ -66,6 +66,7 @@ export class ReactiveSystemRuntime {
   private readonly catalog: MachineCatalog;
   private readonly instances: InstanceRegistry;
   private readonly events: EventRouter;
+  private readonly processEventSets = new Map<string, ReadonlySet<string>>();
   private counter = 0;
   private stopped = false;
 
@@ -307,7 +308,7 @@ export class ReactiveSystemRuntime {
       instanceId,
       machine: this.catalog.process(processId) as AnyStateMachine,
       input: { context },
-      listens: new Set(this.definitions.processes.get(processId)?.events ?? []),
+      listens: this.processEvents(processId),
       onSettled: (instance, outcome) => {
         if (outcome.error !== undefined) this.options.logger.error(`Process instance "${instance.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
       },
@@ -350,6 +351,13 @@ export class ReactiveSystemRuntime {
         this.events.lifecycle('process.error', () => ({ event: type, message, ...(source === undefined ? {} : { instanceId: source }) }));
       }
     });
+  }
+
+  /** The event types a process listens for: one Set per process, shared by all its instances. */
+  private processEvents(processId: string): ReadonlySet<string> {
+    let events = this.processEventSets.get(processId);
+    if (!events) this.processEventSets.set(processId, (events = new Set(this.definitions.processes.get(processId)?.events ?? [])));
+    return events;
   }
 
   /** Event types that move a flow: its event steps, those of its forEach bodies and of the flows it invokes. */

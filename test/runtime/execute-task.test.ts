@@ -14,6 +14,7 @@ const system = defineSystem({
     strict: { retry: { maxAttempts: 5, initialDelay: '1s', nonRetryable: ['CardDeclined', 'E_FRAUD'] } },
     slow: { timeout: '10s', retry: { maxAttempts: 2, initialDelay: '1s' } },
     hang: { timeout: '5s' },
+    instant: { retry: { maxAttempts: 3, initialDelay: 0 } },
   },
 });
 
@@ -173,5 +174,23 @@ describe('executeTask', () => {
     await clock.advance(1000);
     await pending;
     expect(states).toEqual(['running.flaky.$attempt', 'running.flaky.$backoff', 'running.flaky.$attempt', 'succeeded']);
+  });
+
+  it('with a zero initial delay, a retry passes through $backoff within the same step, without a timer', async () => {
+    const { rt, clock } = setup();
+    let calls = 0;
+    rt.registerTaskImplementation('instant', async () => {
+      if (++calls < 3) throw new Error('not yet');
+      return 'third';
+    });
+    const retries: unknown[] = [];
+    rt.registerEventHandler('task.retrying', (payload) => void retries.push(payload.delayMs));
+    const pending = rt.executeTask('instant', {});
+    const actor = rt.getActor('instant-1');
+    const backoff = actor.logic.root.states.running?.states.instant?.states.$backoff;
+    expect(backoff?.invoke).toEqual([]);
+    expect((clock as unknown as { timeouts: Map<unknown, unknown> }).timeouts.size).toBe(0);
+    expect(await pending).toEqual({ success: true, output: 'third', attempts: 3 });
+    expect(retries).toEqual([0, 0]);
   });
 });

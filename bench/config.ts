@@ -1,0 +1,49 @@
+// How long and how often to measure: the full run and the `--quick` smoke run.
+
+export interface BenchConfig {
+  quick: boolean;
+  /** Time budget of one measurement. */
+  budgetMs: number;
+  /** Implementations take turns in slices of this length within a measurement. */
+  sliceMs: number;
+  /** Untimed running of each implementation before its first measurement. */
+  warmupMs: number;
+  /** Measurements per implementation and workload; the median is reported. */
+  repeats: number;
+  /** Process instances created for the heap and event workloads. */
+  instances: number;
+  /** Where the JSON results go. */
+  outFile: string;
+  /** Measure the TypeScript source under tsx instead of the transpiled JavaScript (`--tsx`). */
+  fromSource: boolean;
+}
+
+const FULL = { budgetMs: 1500, sliceMs: 250, warmupMs: 800, repeats: 3, instances: 10_000 };
+const QUICK = { budgetMs: 200, sliceMs: 100, warmupMs: 50, repeats: 1, instances: 2_000 };
+
+/** `--quick`, `--tsx`, `--out <file>`, `--budget <ms>`, `--repeats <n>`, `--instances <n>`. Unknown flags are errors. */
+export function parseArgs(argv: readonly string[]): BenchConfig {
+  const quick = argv.includes('--quick');
+  const base = quick ? QUICK : FULL;
+  const config: BenchConfig = { quick, ...base, outFile: quick ? 'bench/results.quick.json' : 'bench/results.json', fromSource: argv.includes('--tsx') };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} expects a value`);
+      return next;
+    };
+    const positive = (text: string) => {
+      const n = Number(text);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${arg} expects a positive number, got "${text}"`);
+      return n;
+    };
+    if (arg === '--quick' || arg === '--tsx') continue;
+    else if (arg === '--out') config.outFile = value();
+    else if (arg === '--budget') config.budgetMs = positive(value());
+    else if (arg === '--repeats') config.repeats = Math.round(positive(value()));
+    else if (arg === '--instances') config.instances = Math.round(positive(value()));
+    else throw new Error(`Unknown option "${arg}" (known: --quick, --tsx, --out <file>, --budget <ms>, --repeats <n>, --instances <n>)`);
+  }
+  return config;
+}

@@ -1,0 +1,61 @@
+// Profiles one workload of one implementation, after a warm-up, with the inspector's CPU profiler.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { measureAsync, measureSync, type Sample } from './measure.js';
+import { summarizeProfile, type CpuProfile } from './profile-summary.js';
+import { flowWorkloads } from './workloads/all.js';
+import { populations, type ProcessImplementation } from './workloads/processes.js';
+import { IMPLEMENTATIONS, type Implementation } from './workloads/types.js';
+
+interface Profiled {
+  /** Runs the operation (and, for flows, the workload's other implementations: XState's code is shared with
+   * runtime-core, so what the JIT has seen matters, as in the benchmark) untimed. */
+  warmUp(ms: number): Promise<void>;
+  measure(ms: number): Promise<Sample>;
+}
+
+/** The operation to profile. */
+function prepare(name: string, implementation: string): Profiled {
+  if (name === 'events') {
+    if (implementation !== 'runtime-core' && implementation !== 'xstate') throw new Error('events: runtime-core or xstate');
+    const population = populations[implementation as ProcessImplementation]();
+    const ids = Array.from({ length: 10_000 }, (_, i) => `waiter-${i}`);
+    population.create(ids);
+    const measure = async (ms: number) => measureSync((i) => population.ping(ids[i % ids.length] as string), ms);
+    return { warmUp: async (ms) => void (await measure(ms)), measure };
+  }
+  const workload = flowWorkloads.find((w) => w.id === name);
+  if (!workload) throw new Error(`Unknown workload "${name}" (known: ${flowWorkloads.map((w) => w.id).join(', ')}, events)`);
+  if (!IMPLEMENTATIONS.includes(implementation as Implementation)) throw new Error(`Unknown implementation "${implementation}" (known: ${IMPLEMENTATIONS.join(', ')})`);
+  const runners = workload.create();
+  const run = runners[implementation as Implementation];
+  return {
+    warmUp: async (ms) => {
+      for (const other of IMPLEMENTATIONS) await measureAsync(runners[other], other === implementation ? ms : ms / 2);
+    },
+    measure: (ms) => measureAsync(run, ms),
+  };
+}
+
+/**
+ * Warms `name` / `implementation` up (and, for flows, the other implementations of the workload), profiles it for `budgetMs`, writes
+ * bench/profiles/<name>-<implementation>.cpuprofile (open it in Chrome DevTools) and prints the summary.
+ */
+export async function profileWorkload(name: string, implementation: string, budgetMs: number): Promise<void> {
+  const profiled = prepare(name, implementation);
+  await profiled.warmUp(1500);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const sample = await profiled.measure(budgetMs);
+  const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+  session.disconnect();
+
+  mkdirSync('bench/profiles', { recursive: true });
+  const file = `bench/profiles/${name}-${implementation}.cpuprofile`;
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`${name} / ${implementation}: ${Math.round(sample.perSecond).toLocaleString('en-US')} per second while profiled; profile in ${file}\n`);
+  console.log(summarizeProfile(profile, sample.ops));
+}

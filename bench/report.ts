@@ -1,0 +1,138 @@
+// Turns measurements into the JSON report (with ratios and targets) and the table printed to the console.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { BenchConfig } from './config.js';
+import { median } from './measure.js';
+import type { FlowResult } from './suites/flows.js';
+import type { ProcessResult } from './suites/processes.js';
+
+/** What the design asks of runtime-core. */
+export const TARGETS = {
+  /** Compiled flows: at least the throughput of the same flow hand-written in XState. */
+  flowsVsXstate: 1.0,
+  /** Heap per idle process instance. */
+  bytesPerIdleInstance: 4096,
+} as const;
+
+export interface Report {
+  meta: Record<string, unknown>;
+  targets: typeof TARGETS;
+  flows: Array<
+    FlowResult & {
+      stepsPerSecond?: Record<string, number>;
+      /** Median over repetitions of the ratio within a repetition (measured interleaved): steadier on a busy machine. */
+      ratios: { runtimeCoreVsXstate: number; runtimeCoreVsAsync: number };
+      /** Ratio of the medians. */
+      ratiosOfMedians: { runtimeCoreVsXstate: number; runtimeCoreVsAsync: number };
+      targetMet: boolean;
+    }
+  >;
+  processes: ProcessResult & {
+    ratios: { bytesRuntimeCoreVsXstate: number; eventsRuntimeCoreVsXstate: number };
+    targetMet: boolean;
+  };
+}
+
+/** Median over repetitions of `a[r] / b[r]`. */
+const pairedRatio = (a: readonly number[], b: readonly number[]) => median(a.map((x, r) => x / (b[r] ?? Number.NaN)));
+
+/** The commit measured, and whether the engine's folders had uncommitted changes (read-only git calls). */
+function sourceVersion(): { commit: string; engineModified: boolean } | undefined {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), engineModified: git('status', '--porcelain', '--', 'src', 'compiler', 'machines') !== '' };
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildReport(config: BenchConfig, run: { gcExposed: boolean; fromSource: boolean; loadBefore: number }, flows: FlowResult[], processes: ProcessResult, durationMs: number): Report {
+  const cpus = os.cpus();
+  return {
+    meta: {
+      date: new Date().toISOString(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      quick: config.quick,
+      budgetMs: config.budgetMs,
+      sliceMs: config.sliceMs,
+      warmupMs: config.warmupMs,
+      repeats: config.repeats,
+      gcExposed: run.gcExposed,
+      /** 1-minute load average before and after: other work on the machine widens the spread of the figures. */
+      loadAverage: { before: round2(run.loadBefore), after: round2(os.loadavg()[0] ?? 0) },
+      code: run.fromSource ? 'TypeScript source under tsx (--tsx)' : 'transpiled JavaScript (tsc output, as a build ships)',
+      durationMs: Math.round(durationMs),
+      source: sourceVersion(),
+    },
+    targets: TARGETS,
+    flows: flows.map((flow) => {
+      const rc = flow.flowsPerSecond['runtime-core'];
+      const runtimeCoreVsXstate = pairedRatio(flow.runs['runtime-core'], flow.runs.xstate);
+      const out: Report['flows'][number] = {
+        ...flow,
+        ratios: { runtimeCoreVsXstate, runtimeCoreVsAsync: pairedRatio(flow.runs['runtime-core'], flow.runs.async) },
+        ratiosOfMedians: { runtimeCoreVsXstate: rc / flow.flowsPerSecond.xstate, runtimeCoreVsAsync: rc / flow.flowsPerSecond.async },
+        targetMet: runtimeCoreVsXstate >= TARGETS.flowsVsXstate,
+      };
+      const steps = flow.stepsPerFlow;
+      if (steps !== undefined) {
+        out.stepsPerSecond = Object.fromEntries(Object.entries(flow.flowsPerSecond).map(([k, v]) => [k, v * steps]));
+      }
+      return out;
+    }),
+    processes: {
+      ...processes,
+      ratios: {
+        bytesRuntimeCoreVsXstate: pairedRatio(processes.bytesPerInstanceRuns['runtime-core'], processes.bytesPerInstanceRuns.xstate),
+        eventsRuntimeCoreVsXstate: pairedRatio(processes.eventsPerSecondRuns['runtime-core'], processes.eventsPerSecondRuns.xstate),
+      },
+      targetMet: processes.bytesPerInstance['runtime-core'] <= TARGETS.bytesPerIdleInstance,
+    },
+  };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+/** Two decimals, or two significant digits below 0.1 (runtime-core against plain async is far below 1). */
+const ratio = (n: number) => (!Number.isFinite(n) ? '–' : `${n >= 0.1 ? n.toFixed(2) : n.toPrecision(2)}×`);
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  const [head, ...body] = rows;
+  return [line(head ?? []), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+const cpus = (meta: Record<string, unknown>) => Number(meta.cpus) || 1;
+
+/** The report as a console table: figures per implementation, ratios, and each target next to its figure. */
+export function formatReport(report: Report): string {
+  const rows: string[][] = [['workload', 'unit', 'runtime-core', 'XState (hand)', 'async/await', 'rc / XState', 'rc / async', 'target', '']];
+  for (const flow of report.flows) {
+    const f = flow.flowsPerSecond;
+    const mark = `≥ ${report.targets.flowsVsXstate.toFixed(1)}× XState`;
+    rows.push([flow.title, 'flows/s', int(f['runtime-core']), int(f.xstate), int(f.async), ratio(flow.ratios.runtimeCoreVsXstate), ratio(flow.ratios.runtimeCoreVsAsync), mark, verdict(flow.targetMet)]);
+    if (flow.stepsPerSecond) {
+      const s = flow.stepsPerSecond;
+      rows.push(['', 'steps/s', int(s['runtime-core'] ?? NaN), int(s.xstate ?? NaN), int(s.async ?? NaN), '', '', '', '']);
+    }
+  }
+  const p = report.processes;
+  rows.push([
+    `idle instance heap (${int(p.instances)})`, 'B/instance', int(p.bytesPerInstance['runtime-core']), int(p.bytesPerInstance.xstate), '', ratio(p.ratios.bytesRuntimeCoreVsXstate), '',
+    `≤ ${int(report.targets.bytesPerIdleInstance)} B`, verdict(p.targetMet),
+  ]);
+  rows.push(['events to instances', 'events/s', int(p.eventsPerSecond['runtime-core']), int(p.eventsPerSecond.xstate), '', ratio(p.ratios.eventsRuntimeCoreVsXstate), '', '', '']);
+  const m = report.meta;
+  const header = `runtime-core benchmark — Node ${String(m.node)}, ${String(m.cpus)} × ${String(m.cpuModel)}; ` +
+    `${String(m.budgetMs)} ms per measurement (in ${String(m.sliceMs)} ms slices, interleaved), median of ${String(m.repeats)}${m.quick ? ' (--quick)' : ''}; ${String(m.code)}` +
+    `${m.gcExposed ? '' : '; WARNING: no --expose-gc, heap figures are unreliable'}`;
+  const load = m.loadAverage as { before: number; after: number };
+  const busy = Math.max(load.before, load.after) > cpus(m) ? `\nWARNING: load average ${load.before} → ${load.after} on ${cpus(m)} cores: other work competed for the CPU.` : '';
+  const note = 'Ratios: median over repetitions of runtime-core / other, both measured in the same repetition (interleaved).';
+  return `${header}${busy}\n\n${table(rows)}\n${note}\n`;
+}
