@@ -57,7 +57,7 @@ export default defineSystem({
       retry: { maxAttempts: 3, initialDelay: '100ms', backoff: 'exponential', multiplier: 2, nonRetryable: ['CardDeclined'] },
       timeout: '10s',
       examples: [
-        { input: { orderId: 'o-1', amount: 5, card: '4242424242424242' }, output: { chargeId: 'ch_19_1', amount: 5 } },
+        { input: { orderId: 'o-1', amount: 5, card: '4242424242424242' }, output: { chargeId: 'ch_o-1', amount: 5 } },
         { input: { orderId: 'o-2', amount: 5, card: '4000000000000002' }, error: { name: 'CardDeclined' }, description: 'a declined card is not retried' },
       ],
     },

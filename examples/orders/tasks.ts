@@ -21,12 +21,12 @@ export class FakePaymentGateway {
   readonly charges = new Map<string, Charge>();
   private requests = 0;
 
-  charge(input: { orderId: string; amount: number; card?: string }, idempotencyKey: string, attempt: number): Charge {
+  charge(input: { orderId: string; amount: number; card?: string }, idempotencyKey: string): Charge {
     if (++this.requests === 1) throw serviceError('GatewayBusy', 'card processor busy', 'BUSY');
     const known = this.charges.get(idempotencyKey);
     if (known) return known;
     if (input.card?.startsWith('4000')) throw serviceError('CardDeclined', `card ending ${input.card.slice(-4)} was declined`);
-    const charge = { chargeId: `ch_${idempotencyKey.length}_${attempt}`, orderId: input.orderId, amount: input.amount };
+    const charge = { chargeId: `ch_${input.orderId}`, orderId: input.orderId, amount: input.amount };
     this.charges.set(idempotencyKey, charge);
     return charge;
   }
@@ -85,8 +85,8 @@ export function createOrderServices() {
 
   const tasks: Record<string, TaskImplementation> = {
     chargeCard: async (input: { orderId: string; amount: number; card?: string }) => {
-      const { attempt, idempotencyKey } = getTaskContext();
-      const { chargeId, amount } = gateway.charge(input, idempotencyKey, attempt);
+      const { idempotencyKey } = getTaskContext();
+      const { chargeId, amount } = gateway.charge(input, idempotencyKey);
       return { chargeId, amount };
     },
     reviewOrder: async (input: { orderId: string; total: number }) => ({ orderId: input.orderId, risk: input.total > 1_000 ? 'high' : 'low' }),

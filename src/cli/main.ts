@@ -8,11 +8,12 @@ import { compileCommand } from './commands/compile.js';
 import { graphCommand } from './commands/graph.js';
 import { inspectCommand } from './commands/inspect.js';
 import { migrateCommand } from './commands/migrate.js';
+import { testCommand } from './commands/test.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, UsageError, type CliIo } from './io.js';
 
-const COMMANDS: Command[] = [validateCommand, compileCommand, runCommand, migrateCommand, graphCommand, inspectCommand];
+const COMMANDS: Command[] = [validateCommand, compileCommand, runCommand, migrateCommand, graphCommand, inspectCommand, testCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -32,7 +32,7 @@ describe('examples/run.ts demos', () => {
     let next = 0;
     for (const line of lines) if (line === expected[next]) next++;
     expect(expected.slice(next), `not printed in order:\n${lines.join('\n')}`).toEqual([]);
-    expect(outcome).toMatchObject({ flowId: 'checkout', output: { orderId: 'o-1', chargeId: 'ch_19_2', reserved: 3 } });
+    expect(outcome).toMatchObject({ flowId: 'checkout', output: { orderId: 'o-1', chargeId: 'ch_o-1', reserved: 3 } });
     expect(lines).toContain('  process order: "shipped"');
   });
 
@@ -40,7 +40,7 @@ describe('examples/run.ts demos', () => {
     const { lines, outcome } = await ordersDemo({ scenario: 'refund' });
     expect(outcome.output).toMatchObject({ status: 'refunded', reason: 'we do not deliver to US' });
     expect(lines).toContain('  flow checkout-1: {"running":{"ship":{"$catch":"release"}}}');
-    expect(lines).toContain('  process order: "refunded" {"paid":false,"amount":250,"refundId":"re_19_2"}');
+    expect(lines).toContain('  process order: "refunded" {"paid":false,"amount":250,"refundId":"re_o-1"}');
   });
 
   it('npm start -- ticket plays two tickets through escalation and closing', async () => {

@@ -74,7 +74,7 @@ describe('examples/orders: order fulfilment', () => {
       'running.ship.$run',
       'succeeded',
     ]);
-    expect(result).toMatchObject({ success: true, output: { orderId: 'o-1', chargeId: 'ch_19_2', reserved: 3 } });
+    expect(result).toMatchObject({ success: true, output: { orderId: 'o-1', chargeId: 'ch_o-1', reserved: 3 } });
     expect(result.steps.charge).toMatchObject({ status: 'completed', attempts: 2 });
     expect(result.steps.ship?.output).toEqual({ trackingId: 'trk_o-1' });
     expect(retries).toEqual([expect.objectContaining({ taskId: 'chargeCard', nextAttempt: 2, delayMs: 100, error: expect.objectContaining({ name: 'GatewayBusy', code: 'BUSY' }) })]);
@@ -161,17 +161,17 @@ describe('examples/orders: order fulfilment', () => {
       'running.ship.$catch.apologise',
       'succeeded',
     ]);
-    expect(result.output).toEqual({ orderId: 'o-1', status: 'refunded', refundId: 're_19_2', reason: 'we do not deliver to US' });
+    expect(result.output).toEqual({ orderId: 'o-1', status: 'refunded', refundId: 're_o-1', reason: 'we do not deliver to US' });
     // AddressRejected is not retryable: one attempt of bookShipment, the shipping sub-flow failed at its label step.
     expect(result.steps.ship).toMatchObject({ status: 'failed', error: { name: 'AddressRejected', step: 'label' } });
     expect(result.steps.release?.output).toEqual({ released: [{ sku: 'tea', qty: 2 }, { sku: 'cup', qty: 1 }, { sku: 'pot', qty: 1 }] });
-    expect([...gateway.charges.values()]).toEqual([{ chargeId: 'ch_19_2', orderId: 'o-1', amount: 250, refundId: 're_19_2' }]);
+    expect([...gateway.charges.values()]).toEqual([{ chargeId: 'ch_o-1', orderId: 'o-1', amount: 250, refundId: 're_o-1' }]);
     expect(Object.fromEntries(warehouse.stock)).toEqual({ tea: 10, cup: 5, pot: 2, kettle: 0 });
     expect(warehouse.reservations.size).toBe(0);
     expect(outbox.map((m) => m.template ?? m.text)).toEqual(['order-confirmed', 'Order o-1 confirmed', 'order-cancelled']);
     // The refund task's webhook event moved the order process.
     expect(processStates).toEqual(['pending', 'paid', 'refunded']);
-    expect(runtime.getProcessContext('order')).toEqual({ paid: false, amount: 250, refundId: 're_19_2' });
+    expect(runtime.getProcessContext('order')).toEqual({ paid: false, amount: 250, refundId: 're_o-1' });
   });
 
   it('compensates when the carrier does not pick the parcel up within 2 days', async () => {
