@@ -39,7 +39,10 @@ export type StepCompiler<S extends FlowStep> = (step: S, place: StepPlace, cx: F
 export const stepStateId = (cx: FlowCompileContext, stepId: string): string => `${cx.machineId}:${stepId}`;
 
 /** An expression as JSON: its source, or the name of the function that stands for it. */
-export function expressionRef(cx: FlowCompileContext, expression: Expression | ((...args: never[]) => unknown)): Json {
+export function expressionRef(
+  cx: { readonly functions: Record<string, (...args: never[]) => unknown> },
+  expression: Expression | ((...args: never[]) => unknown),
+): Record<string, Json> {
   if (typeof expression === 'string') return { expr: expression };
   const name = `fn${Object.keys(cx.functions).length}`;
   cx.functions[name] = expression as (...args: never[]) => unknown;

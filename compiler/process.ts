@@ -1,19 +1,13 @@
 import { parseDelayKey } from '../src/dsl/duration.js';
 import { normalizeProcess } from '../src/dsl/normalize.js';
-import type { Expression, ProcessAction, ProcessDefinition, StateDefinition, Transition, TransitionObject } from '../src/dsl/schema.js';
+import type { ProcessAction, ProcessDefinition, StateDefinition, Transition, TransitionObject } from '../src/dsl/schema.js';
+import { expressionRef } from './flow-context.js';
 import { taskMachineName, type Json, type NamedRef, type ProcessMachineDefinition, type StateConfig, type TransitionConfig } from './types.js';
 
 interface ProcessCompileContext {
   readonly tasks: Set<string>;
   readonly events: Set<string>;
   readonly functions: Record<string, (...args: never[]) => unknown>;
-}
-
-function expressionRef(cx: ProcessCompileContext, expression: Expression): Record<string, Json> {
-  if (typeof expression === 'string') return { expr: expression };
-  const name = `fn${Object.keys(cx.functions).length}`;
-  cx.functions[name] = expression as (...args: never[]) => unknown;
-  return { fn: name };
 }
 
 function compileAction(action: ProcessAction, cx: ProcessCompileContext): NamedRef {

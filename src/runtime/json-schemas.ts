@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import type { JsonSchema } from '../dsl/schema.js';
 import type { ValidationIssue } from '../errors.js';
+import { childPath } from '../dsl/validate-report.js';
 
 const compiled = new WeakMap<JsonSchema, z.ZodType>();
 
-function formatPath(path: readonly PropertyKey[], root: string): string {
-  let out = root;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `.${String(key)}` : `[${JSON.stringify(String(key))}]`;
-  return out;
-}
+const formatPath = (path: readonly PropertyKey[], root: string): string =>
+  path.reduce<string>((out, key) => childPath(out, typeof key === 'number' ? key : String(key)), root);
 
 /** Checks a value against a JSON Schema (compiled once per schema object with `z.fromJSONSchema`). */
 export function checkJsonSchema(schema: JsonSchema, value: unknown, root: string): ValidationIssue[] {

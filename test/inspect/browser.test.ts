@@ -7,6 +7,7 @@ import { defineSystem } from '../../src/dsl/schema.js';
 import { graphNodes, machineGraph } from '../../src/inspect/graph.js';
 import { createInspector, type Inspector } from '../../src/inspect/inspector.js';
 import { ReactiveSystemRuntime } from '../../src/runtime/runtime.js';
+import { deferred } from '../support/time.js';
 
 /**
  * The inspector in a real headless Chromium (Debian's `chromium` package). On CI a missing browser fails
@@ -37,13 +38,6 @@ const system = defineSystem({
     },
   },
 });
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-}
 
 const WAIT = { timeout: 10_000 };
 const stateNode = (page: Page, id: string, cls: 'active' | 'active-leaf') => page.locator(`#diagram [data-state="${id}"].${cls}`);

@@ -11,6 +11,7 @@ import { defineSystem } from '../../src/dsl/schema.js';
 import { createInspector, type Inspector } from '../../src/inspect/inspector.js';
 import { toJson, type ServerMessage } from '../../src/inspect/page/protocol.js';
 import { ReactiveSystemRuntime } from '../../src/runtime/runtime.js';
+import { deferred } from '../support/time.js';
 
 /** A flow with a retry and a parallel step, and a process. */
 const system = defineSystem({
@@ -37,13 +38,6 @@ const system = defineSystem({
     },
   },
 });
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-}
 
 /** A page's end of the WebSocket: every message kept, and a wait for the first not yet taken that matches. */
 async function connectPage(inspector: Pick<Inspector, 'url'>) {
