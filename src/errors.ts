@@ -27,7 +27,18 @@ export type ErrorCode =
   | 'DSL_SAVE'
   | 'MIGRATION_FAILED'
   | 'NO_MIGRATION_PATH'
-  | 'CLI_USAGE';
+  | 'CLI_USAGE'
+  | 'CONCURRENCY_CONFLICT'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_CORRUPT'
+  | 'STORE_SCHEMA'
+  | 'NEEDS_MIGRATION'
+  | 'NOT_STARTED'
+  | 'NO_STORE'
+  | 'INSTANCE_FINISHED'
+  | 'CODEGEN_FAILED'
+  | 'CODEGEN_PROVIDER'
+  | 'CODEGEN_EXISTS';
 
 /** Base of every error runtime-core throws; `code` is stable, the message is for people. */
 export class RuntimeCoreError extends Error {
@@ -131,4 +142,36 @@ export interface SerializedError {
   code?: string;
   /** Set when the error must not be retried. */
   nonRetryable?: boolean;
+}
+
+export type PersistenceErrorCode = 'CONCURRENCY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_CORRUPT' | 'STORE_SCHEMA' | 'NEEDS_MIGRATION' | 'NOT_STARTED' | 'NO_STORE' | 'INSTANCE_FINISHED';
+
+/** A snapshot store that refused or failed a read or write; `instanceId` names the instance when there is one. */
+export class PersistenceError extends RuntimeCoreError {
+  override readonly name: string = 'PersistenceError';
+  readonly instanceId: string | undefined;
+
+  constructor(code: PersistenceErrorCode, message: string, options: { instanceId?: string; cause?: unknown } = {}) {
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.instanceId = options.instanceId;
+  }
+}
+
+/** Two runtimes advanced the same instance: the write that expected an older version lost. */
+export class ConcurrencyConflictError extends PersistenceError {
+  override readonly name = 'ConcurrencyConflictError';
+  readonly expectedVersion: number;
+  readonly actualVersion: number | undefined;
+
+  constructor(instanceId: string, expectedVersion: number, actualVersion: number | undefined) {
+    super(
+      'CONCURRENCY_CONFLICT',
+      actualVersion === undefined
+        ? `Instance "${instanceId}": expected version ${expectedVersion} in the store, but the instance is not there (another runtime removed it)`
+        : `Instance "${instanceId}": expected version ${expectedVersion} in the store, found ${actualVersion}; another runtime advanced it, reload it before writing`,
+      { instanceId },
+    );
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
 }

@@ -7,6 +7,30 @@ export type { TaskImplementation } from './runtime/task-runner.js';
 export { getTaskContext } from './runtime/task-context.js';
 export type { TaskContext } from './runtime/task-context.js';
 export type { FlowExecutionResult, StepResult, StepStatus, FlowContext, StepRecord } from '../machines/flow-state.js';
+export type { RecoveryReport, SnapshotTransform } from './runtime/durable-instances.js';
+
+export { MemoryStore } from './persistence/memory-store.js';
+export { SqliteStore } from './persistence/sqlite-store.js';
+export type { SqliteStoreOptions } from './persistence/sqlite-store.js';
+export { PostgresStore } from './persistence/postgres-store.js';
+export type { PostgresStoreOptions } from './persistence/postgres-store.js';
+export { FINISHED_STATUSES } from './persistence/store.js';
+export type {
+  SnapshotStore,
+  InstanceStatus,
+  InstanceKind,
+  InstanceSummary,
+  InstanceRecord,
+  HistoryEntry,
+  HistoryEntryType,
+  NewHistoryEntry,
+  SaveRequest,
+  ListInstancesQuery,
+  InstancePage,
+  UnreadableInstance,
+} from './persistence/store.js';
+export { findMissingStates } from './persistence/compatibility.js';
+export { machineHash } from './persistence/machine-hash.js';
 
 export { defineSystem } from './dsl/schema.js';
 export type * from './dsl/schema.js';
@@ -76,5 +100,7 @@ export {
   MissingImplementationError,
   InputValidationError,
   ExpressionError,
+  PersistenceError,
+  ConcurrencyConflictError,
 } from './errors.js';
-export type { ValidationIssue, SerializedError, ErrorCode } from './errors.js';
+export type { ValidationIssue, SerializedError, ErrorCode, PersistenceErrorCode } from './errors.js';

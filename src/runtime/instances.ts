@@ -1,5 +1,6 @@
-import { createActor, type AnyActorRef, type AnyStateMachine, type Actor } from 'xstate';
+import { createActor, type AnyActorRef, type AnyStateMachine, type Actor, type InspectionEvent, type Snapshot } from 'xstate';
 import { RuntimeCoreError } from '../errors.js';
+import type { DurableInstance } from './durability.js';
 import type { ResolvedRuntimeOptions } from './options.js';
 
 export type InstanceKind = 'flow' | 'process';
@@ -12,6 +13,8 @@ export interface Instance {
   readonly actor: Actor<AnyStateMachine>;
   /** Event types its machine reacts to. */
   readonly listens: ReadonlySet<string>;
+  /** Its persistence, when the runtime has a store. */
+  readonly durable: DurableInstance | undefined;
 }
 
 /** Every live instance by id, and by the event types that move it. */
@@ -46,8 +49,11 @@ export class InstanceRegistry {
     onSettled: (instance: Instance, outcome: { output?: unknown; error?: unknown }) => void;
     /** Processes stay readable (their final state) after they finish; flows are forgotten. */
     keepWhenDone?: boolean;
+    /** A persisted snapshot to continue from (recovery). */
+    snapshot?: unknown;
+    durable?: DurableInstance;
   }): Instance {
-    const { kind, definitionId, instanceId, machine, input, listens, onSettled, keepWhenDone = false } = spec;
+    const { kind, definitionId, instanceId, machine, input, listens, onSettled, keepWhenDone = false, durable } = spec;
     if (this.byId.has(instanceId)) {
       throw new RuntimeCoreError('DUPLICATE_INSTANCE', `An instance with id "${instanceId}" already exists (a ${this.byId.get(instanceId)?.kind})`);
     }
@@ -55,10 +61,12 @@ export class InstanceRegistry {
       id: instanceId,
       input,
       clock: this.options.clock,
-      ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
+      ...this.inspectOption(durable),
+      ...(spec.snapshot === undefined ? {} : { snapshot: spec.snapshot as Snapshot<unknown> }),
       logger: this.actorLogger,
     });
-    const instance: Instance = { kind, instanceId, definitionId, actor, listens };
+    const instance: Instance = { kind, instanceId, definitionId, actor, listens, durable };
+    durable?.bind(actor, spec.snapshot !== undefined);
     this.byId.set(instanceId, instance);
     for (const type of listens) {
       let set = this.byEvent.get(type);
@@ -68,6 +76,27 @@ export class InstanceRegistry {
     actor.subscribe(new SettleObserver(this, instance, onSettled, keepWhenDone));
     spec.beforeStart?.(instance);
     actor.start();
+    return instance;
+  }
+
+  /** The user's `inspect` option, and the instance's persistence when it has one. */
+  private inspectOption(durable: DurableInstance | undefined): { inspect?: NonNullable<ResolvedRuntimeOptions['inspect']> } {
+    const user = this.options.inspect;
+    if (!durable) return user ? { inspect: user } : {};
+    if (!user) return { inspect: durable.inspect };
+    return {
+      inspect: (event: InspectionEvent) => {
+        durable.inspect(event);
+        if (typeof user === 'function') user(event);
+        else user.next?.(event);
+      },
+    };
+  }
+
+  /** Removes an instance without settling it (another runtime owns it now). */
+  drop(instanceId: string): Instance | undefined {
+    const instance = this.byId.get(instanceId);
+    if (instance) this.remove(instance, false);
     return instance;
   }
 

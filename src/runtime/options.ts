@@ -1,5 +1,8 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../../machines/clock.js';
+import { parseDuration } from '../dsl/duration.js';
+import type { Duration } from '../dsl/schema.js';
+import type { SnapshotStore } from '../persistence/store.js';
 
 export type { Clock };
 
@@ -19,6 +22,15 @@ export interface RuntimeOptions {
   logger?: Partial<RuntimeLogger>;
   /** Randomness for backoff jitter. @default Math.random */
   random?: () => number;
+  /**
+   * Makes every flow and process instance durable: persisted after every macrostep, recovered by `start()`.
+   * @default none: instances live in memory only
+   */
+  store?: SnapshotStore;
+  /** With a store: finished instances older than this are removed by `start()` and `purgeFinished()`. @default kept forever */
+  retention?: Duration;
+  /** With a store: waits between attempts to write while the store is unavailable. @default { initialDelay: 100, maxDelay: 5000 } */
+  storeRetry?: { initialDelay?: Duration; maxDelay?: Duration };
 }
 
 export interface ResolvedRuntimeOptions {
@@ -26,6 +38,9 @@ export interface ResolvedRuntimeOptions {
   inspect: RuntimeOptions['inspect'];
   logger: RuntimeLogger;
   random: () => number;
+  store: SnapshotStore | undefined;
+  retentionMs: number | undefined;
+  storeRetry: { initialDelayMs: number; maxDelayMs: number };
 }
 
 const silent = () => undefined;
@@ -43,5 +58,11 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
       error: logger.error ?? ((message, meta) => console.error(`[runtime-core] ${message}`, meta ?? '')),
     },
     random: options.random ?? Math.random,
+    store: options.store,
+    retentionMs: options.retention === undefined ? undefined : parseDuration(options.retention, 'options.retention'),
+    storeRetry: {
+      initialDelayMs: options.storeRetry?.initialDelay === undefined ? 100 : parseDuration(options.storeRetry.initialDelay, 'options.storeRetry.initialDelay'),
+      maxDelayMs: options.storeRetry?.maxDelay === undefined ? 5000 : parseDuration(options.storeRetry.maxDelay, 'options.storeRetry.maxDelay'),
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyStateMachine, Actor, StateValue } from 'xstate';
 import { MachineCatalog } from '../../compiler/catalog.js';
 import { compileFlowDefinition } from '../../compiler/flow.js';
@@ -7,11 +8,16 @@ import type { MachineEnvironment } from '../../machines/environment.js';
 import { failedFlowResult, type FlowContext, type FlowExecutionResult } from '../../machines/flow-state.js';
 import { toSerializedError } from '../../machines/task-attempt.js';
 import type { NormalizedSystem } from '../dsl/normalize.js';
+import { parseDuration } from '../dsl/duration.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
 import type { FlowDefinition, SystemDefinition } from '../dsl/schema.js';
 import { assertValidSystem } from '../dsl/validate.js';
 import { isLegacySystem, logMigrationReport, migrateSystem } from '../dsl/migrate/index.js';
-import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
+import { InputValidationError, MissingImplementationError, NotFoundError, PersistenceError, RuntimeCoreError, SystemValidationError, type SerializedError } from '../errors.js';
+import { machineHash } from '../persistence/machine-hash.js';
+import type { HistoryEntry, InstanceKind, InstancePage, InstanceRecord, InstanceSummary, ListInstancesQuery, NewHistoryEntry } from '../persistence/store.js';
+import { DurableInstances, type RecoveryReport, type SnapshotTransform } from './durable-instances.js';
+import { Durability, type DurableInstance } from './durability.js';
 import type { EventHandler } from './event-handlers.js';
 import { EventRouter } from './event-router.js';
 import { InstanceRegistry, type Instance } from './instances.js';
@@ -27,6 +33,20 @@ export interface TaskExecutionResult {
   error?: SerializedError;
   /** Attempts made, the first included. */
   attempts: number;
+}
+
+/** A stored instance to continue from. */
+interface Restore {
+  record: InstanceRecord;
+  snapshot: unknown;
+  history: NewHistoryEntry[];
+}
+
+function matches(summary: InstanceSummary, query: ListInstancesQuery): boolean {
+  const statuses = query.status === undefined ? undefined : typeof query.status === 'string' ? [query.status] : query.status;
+  if (statuses && !statuses.includes(summary.status)) return false;
+  if (query.flowId !== undefined && (summary.kind !== 'flow' || summary.definitionId !== query.flowId)) return false;
+  return query.processId === undefined || (summary.kind === 'process' && summary.definitionId === query.processId);
 }
 
 /** A running flow. */
@@ -69,6 +89,14 @@ export class ReactiveSystemRuntime {
   private readonly processEventSets = new Map<string, ReadonlySet<string>>();
   private counter = 0;
   private stopped = false;
+  /** With a store: persistence of each instance, and what the runtime does with the store. */
+  private readonly durability: Durability | undefined;
+  private readonly durable: DurableInstances | undefined;
+  private recovery: Promise<RecoveryReport> | undefined;
+  private recovered = false;
+  private readonly hashes = new Map<string, string>();
+  private readonly liveResults = new Map<string, Promise<FlowExecutionResult>>();
+  private readonly terminations = new Map<string, string>();
 
   constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
     this.options = resolveRuntimeOptions(options);
@@ -85,12 +113,111 @@ export class ReactiveSystemRuntime {
     this.instances = new InstanceRegistry(this.options);
     this.events = new EventRouter(this.instances, (flowId, input) => this.startFlow(flowId, input), this.options.logger);
     this.definitions = compileSystemDefinitions(this.system);
+    const store = this.options.store;
+    if (store) {
+      this.durability = new Durability({
+        store,
+        systemId: this.system.id,
+        systemVersion: this.system.version,
+        now: () => this.options.clock.now(),
+        retry: this.options.storeRetry,
+        listener: {
+          conflict: (instanceId, error) => this.lostInstance(instanceId, error),
+          unavailable: (instanceId, error) => {
+            this.options.logger.error(error.message, { instanceId, code: error.code });
+            this.events.lifecycle('store.unavailable', () => ({ instanceId, error: toSerializedError(error) }));
+          },
+          restored: (instanceId) => {
+            this.options.logger.info(`Instance "${instanceId}": the store accepts writes again`, { instanceId });
+            this.events.lifecycle('store.restored', () => ({ instanceId }));
+          },
+        },
+      });
+      this.durable = new DurableInstances(this.internals());
+    }
     this.catalog = new MachineCatalog(this.environment(), this.definitions);
     // Built now, not lazily: an event emitted from inside a machine must not build another one mid-action.
     this.catalog.buildAll();
     for (const [flowId, flow] of Object.entries(this.flows)) this.events.setTriggers(flowId, flow);
     for (const definition of this.definitions.processes.values()) for (const type of definition.events) this.events.addProcessListener(type);
-    for (const processId of this.definitions.processes.keys()) this.startProcess(processId, processId, undefined);
+    // With a store, default instances may already exist there: `start()` recovers them first.
+    if (!this.durable) for (const processId of this.definitions.processes.keys()) this.startProcess(processId, processId, undefined);
+  }
+
+  // ─── durability ─────────────────────────────────────────────────────────────
+
+  /**
+   * With a store: creates its schema, brings back every unfinished instance (a running task attempt runs again
+   * with the same idempotency key; timers resume with the time that remained) and creates the default process
+   * instances that are not stored yet. Register task implementations first: recovered tasks run at once.
+   * Without a store it does nothing. Idempotent: every call returns the same report.
+   */
+  start(): Promise<RecoveryReport> {
+    if (!this.durable) return Promise.resolve({ recovered: [], upgraded: [], needsMigration: [], unreadable: [], removed: 0 });
+    this.recovery ??= this.durable.recover().then((report) => {
+      this.recovered = true;
+      return report;
+    });
+    return this.recovery;
+  }
+
+  /** What happened to an instance, in order: events received, steps started, retried, completed, failed, timers fired. Needs a store. */
+  getHistory(instanceId: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEntry[]> {
+    return this.requireStore('getHistory').history(instanceId, options);
+  }
+
+  /** Pages through instances, newest first. Without a store, lists the instances running in memory. */
+  async listInstances(query: ListInstancesQuery = {}): Promise<InstancePage> {
+    if (this.durable) return this.durable.list(query);
+    return { instances: this.instances.ids().map((id) => this.memorySummary(id)).filter((summary) => matches(summary, query)).slice(0, query.limit ?? 100) };
+  }
+
+  /** One instance's status, versions and times. */
+  async getInstance(instanceId: string): Promise<InstanceSummary> {
+    if (this.durable) return this.durable.get(instanceId);
+    if (!this.instances.get(instanceId)) throw new NotFoundError('instance', instanceId, this.instances.ids());
+    return this.memorySummary(instanceId);
+  }
+
+  /** Resolves with a flow instance's result when it ends, including one recovered after a restart. */
+  flowResult(instanceId: string): Promise<FlowExecutionResult> {
+    const live = this.liveResults.get(instanceId);
+    if (live) return live;
+    if (this.durable) return this.durable.result(instanceId);
+    return Promise.reject(new NotFoundError('instance', instanceId, [...this.liveResults.keys()], 'among running flows'));
+  }
+
+  /** Cancels an instance: a flow runs its way to `cancelled`; a process stops. Running tasks see their AbortSignal fire. */
+  cancel(instanceId: string, reason = 'Cancelled'): Promise<void> {
+    return this.endInstance(instanceId, 'cancelled', reason);
+  }
+
+  /** Ends an instance at once, for good, recording `reason`. Running tasks see their AbortSignal fire. */
+  terminate(instanceId: string, reason: string): Promise<void> {
+    return this.endInstance(instanceId, 'terminated', reason);
+  }
+
+  /**
+   * Moves on an instance marked needs-migration: `transform` gets its stored snapshot and returns one the current
+   * machine accepts (checked), and the instance runs again from there.
+   */
+  migrateInstance(instanceId: string, transform: SnapshotTransform): Promise<void> {
+    return this.requireStore('migrateInstance').migrate(instanceId, transform);
+  }
+
+  /** Removes finished instances older than `olderThan` (default: the `retention` option); returns how many. */
+  purgeFinished(olderThan?: string | number): Promise<number> {
+    const durable = this.requireStore('purgeFinished');
+    const ms = olderThan === undefined ? this.options.retentionMs : parseDuration(olderThan, 'olderThan');
+    if (ms === undefined) return Promise.reject(new TypeError('purgeFinished(olderThan) needs a duration when the runtime has no retention option'));
+    return durable.purge(ms);
+  }
+
+  /** Waits for pending writes, stops every instance (they stay stored as they were) and closes the store. */
+  async close(): Promise<void> {
+    await this.durability?.drain();
+    this.stop();
+    await this.options.store?.close();
   }
 
   // ─── tasks ──────────────────────────────────────────────────────────────────
@@ -147,6 +274,7 @@ export class ReactiveSystemRuntime {
     this.catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks }));
     this.catalog.flow(id);
     this.events.setTriggers(id, definition);
+    this.hashes.clear();
   }
 
   /** Starts a flow and returns its handle at once. */
@@ -230,12 +358,16 @@ export class ReactiveSystemRuntime {
       const issues = checkJsonSchema(schema, payload, 'payload');
       if (issues.length) throw new InputValidationError(`Payload of event "${type}"`, issues, 'INVALID_PAYLOAD');
     }
-    this.events.dispatch(type, payload, this.targetOf(payload), source);
+    const target = this.targetOf(payload);
+    this.assertWritable(type, target);
+    this.events.dispatch(type, payload, target, source);
   }
 
   /** Stops every instance; running tasks see their AbortSignal fire. */
   stop(): void {
     this.stopped = true;
+    // Stopping is not an ending: the store keeps each instance where it was, for the next runtime to recover.
+    this.durability?.detachAll();
     this.events.stop();
     this.instances.stopAll();
   }
@@ -243,13 +375,22 @@ export class ReactiveSystemRuntime {
   // ─── internals ──────────────────────────────────────────────────────────────
 
   private environment(): MachineEnvironment {
-    const runTask = createTaskRunner({
+    const run = createTaskRunner({
       definition: (taskId) => this.tasks.definition(taskId),
       implementation: (taskId) => this.tasks.implementation(taskId),
       implementedTasks: () => this.tasks.implemented(),
       dispatch: (type, payload) => this.sendEvent(type, payload),
       lifecycle: (type, payload) => this.events.lifecycle(type, payload),
     });
+    const durability = this.durability;
+    // Write-ahead: an attempt starts only once the snapshot that started it is stored.
+    const runTask: MachineEnvironment['runTask'] = durability
+      ? async (request) => {
+          await durability.whenDurable(request.instanceId);
+          if (request.signal.aborted) throw { name: 'AbortError', message: 'The task attempt was stopped before it started' } satisfies SerializedError;
+          return run(request);
+        }
+      : run;
     return {
       runTask,
       emit: (type, payload, source) => (type.startsWith('task.') ? this.events.lifecycle(type, () => payload) : this.emitFromProcess(type, payload, source)),
@@ -264,10 +405,13 @@ export class ReactiveSystemRuntime {
     };
   }
 
-  private run(definitionId: string, instanceId: string, machine: AnyStateMachine, input: unknown, listens: ReadonlySet<string>) {
+  private run(definitionId: string, instanceId: string, machine: AnyStateMachine, input: unknown, listens: ReadonlySet<string>, restore?: Restore) {
     let resolve!: (result: FlowExecutionResult) => void;
     const result = new Promise<FlowExecutionResult>((r) => (resolve = r));
     const flowId = definitionId.startsWith('task:') ? undefined : definitionId;
+    // executeTask's single-task instances answer one call: they are not persisted.
+    const durable = flowId === undefined ? undefined : this.track('flow', flowId, instanceId, restore, { input });
+    if (flowId !== undefined) this.liveResults.set(instanceId, result);
     const instance = this.instances.start({
       kind: 'flow',
       definitionId,
@@ -275,15 +419,20 @@ export class ReactiveSystemRuntime {
       machine,
       input: { input, instanceId },
       listens,
+      ...(restore ? { snapshot: restore.snapshot } : {}),
+      ...(durable ? { durable } : {}),
       beforeStart: () => {
-        if (flowId) this.events.lifecycle('flow.started', () => ({ flowId, instanceId }));
+        if (flowId && !restore) this.events.lifecycle('flow.started', () => ({ flowId, instanceId }));
       },
       onSettled: (settled, outcome) => {
         const context = settled.actor.getSnapshot().context as FlowContext | undefined;
+        const terminated = this.terminations.get(instanceId);
+        this.terminations.delete(instanceId);
+        const stopped: SerializedError = terminated === undefined ? { name: 'CancelledError', message: 'The flow was stopped' } : { name: 'TerminatedError', message: terminated };
         const flowResult =
           outcome.error !== undefined
             ? failedFlowResult(context, instanceId, toSerializedError(outcome.error))
-            : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, { name: 'CancelledError', message: 'The flow was stopped' }));
+            : ((outcome.output as FlowExecutionResult | undefined) ?? failedFlowResult(context, instanceId, stopped));
         if (outcome.error !== undefined) this.options.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
         if (flowId) {
           this.events.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({
@@ -295,13 +444,15 @@ export class ReactiveSystemRuntime {
             result: flowResult,
           }));
         }
+        this.liveResults.delete(instanceId);
         resolve(flowResult);
       },
     });
     return { instance, result };
   }
 
-  private startProcess(processId: string, instanceId: string, context: Record<string, unknown> | undefined): Instance {
+  private startProcess(processId: string, instanceId: string, context: Record<string, unknown> | undefined, restore?: Restore): Instance {
+    const durable = this.track('process', processId, instanceId, restore, context === undefined ? {} : { context });
     return this.instances.start({
       kind: 'process',
       definitionId: processId,
@@ -309,6 +460,8 @@ export class ReactiveSystemRuntime {
       machine: this.catalog.process(processId) as AnyStateMachine,
       input: { context },
       listens: this.processEvents(processId),
+      ...(restore ? { snapshot: restore.snapshot } : {}),
+      ...(durable ? { durable } : {}),
       onSettled: (instance, outcome) => {
         if (outcome.error !== undefined) this.options.logger.error(`Process instance "${instance.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
       },
@@ -316,7 +469,89 @@ export class ReactiveSystemRuntime {
     });
   }
 
+  /** Starts persisting an instance (a new one, or one restored from `restore.record`). */
+  private track(kind: InstanceKind, definitionId: string, instanceId: string, restore: Restore | undefined, created: Record<string, unknown>): DurableInstance | undefined {
+    if (!this.durability) return undefined;
+    const now = this.options.clock.now();
+    return this.durability.track({
+      instanceId,
+      kind,
+      definitionId,
+      machineHash: this.hashOf(kind, definitionId),
+      version: restore?.record.version ?? 0,
+      createdAt: restore?.record.createdAt ?? now,
+      history: restore?.history ?? [{ at: now, type: 'instance.created', data: created }],
+    });
+  }
+
+  private hashOf(kind: InstanceKind, definitionId: string): string {
+    const key = `${kind}:${definitionId}`;
+    let hash = this.hashes.get(key);
+    if (hash === undefined) this.hashes.set(key, (hash = machineHash(this.definitions, kind, definitionId)));
+    return hash;
+  }
+
+  private internals() {
+    return {
+      instances: this.instances,
+      options: this.options,
+      durability: this.durability as Durability,
+      machineFor: (kind: InstanceKind, definitionId: string) => (kind === 'flow' ? this.catalog.flow(definitionId) : this.catalog.process(definitionId)),
+      hashOf: (kind: InstanceKind, definitionId: string) => this.hashOf(kind, definitionId),
+      restore: (record: InstanceRecord, snapshot: unknown, history: NewHistoryEntry[]): Instance => {
+        const restore = { record, snapshot, history };
+        if (record.kind === 'process') return this.startProcess(record.definitionId, record.instanceId, undefined, restore);
+        const machine = this.catalog.flow(record.definitionId) as AnyStateMachine;
+        return this.run(record.definitionId, record.instanceId, machine, undefined, this.flowEvents(record.definitionId, new Set()), restore).instance;
+      },
+      processIds: () => [...this.definitions.processes.keys()],
+      startDefaultProcess: (processId: string) => void this.startProcess(processId, processId, undefined),
+      lifecycle: (type: string, payload: () => Record<string, unknown>) => this.events.lifecycle(type, payload),
+      liveResult: (instanceId: string) => this.liveResults.get(instanceId),
+      noteTermination: (instanceId: string, reason: string) => void this.terminations.set(instanceId, reason),
+    };
+  }
+
+  /** Another runtime advanced this instance: stop the copy here without writing, and say so. */
+  private lostInstance(instanceId: string, error: PersistenceError): void {
+    this.options.logger.error(`${error.message}; this runtime stopped its copy`, { instanceId, code: error.code });
+    this.events.lifecycle('instance.conflict', () => ({ instanceId, error: toSerializedError(error) }));
+    const instance = this.instances.drop(instanceId);
+    if (instance) {
+      this.terminations.set(instanceId, error.message);
+      instance.actor.stop();
+    }
+  }
+
+  private async endInstance(instanceId: string, status: 'cancelled' | 'terminated', reason: string): Promise<void> {
+    if (typeof reason !== 'string') throw new TypeError(`${status === 'cancelled' ? 'cancel' : 'terminate'}(instanceId, reason) expects a string reason`);
+    if (this.durable) return this.durable.end(instanceId, status, reason);
+    const instance = this.instances.get(instanceId);
+    if (!instance) throw new NotFoundError('instance', instanceId, this.instances.ids());
+    if (status === 'cancelled' && instance.kind === 'flow') {
+      instance.actor.send({ type: 'flow.cancel' });
+      return;
+    }
+    this.terminations.set(instanceId, reason);
+    this.instances.drop(instanceId);
+    instance.actor.stop();
+  }
+
+  private requireStore(method: string): DurableInstances {
+    if (!this.durable) throw new PersistenceError('NO_STORE', `runtime.${method}() needs a store: new ReactiveSystemRuntime(system, { store: new SqliteStore('./runtime.db') })`);
+    return this.durable;
+  }
+
+  /** An instance running in memory, described as a store would. */
+  private memorySummary(instanceId: string): InstanceSummary {
+    const instance = this.instances.get(instanceId) as Instance;
+    const snapshot = instance.actor.getSnapshot() as { status: string; value: unknown; output?: { success?: boolean } };
+    const status = snapshot.status === 'active' ? 'running' : snapshot.status === 'done' && (instance.kind === 'process' || snapshot.output?.success) ? 'completed' : snapshot.value === 'cancelled' ? 'cancelled' : 'failed';
+    return { instanceId, kind: instance.kind, definitionId: instance.definitionId, status, systemId: this.system.id, systemVersion: this.system.version, machineHash: this.hashOf(instance.kind, instance.definitionId), version: 0, createdAt: 0, updatedAt: 0 };
+  }
+
   private processInstance(processId: string, instanceId: string): Instance {
+    if (this.durable && !this.recovered) throw new PersistenceError('NOT_STARTED', 'This runtime has a store: await runtime.start() first, so stored instances are recovered before anything runs');
     if (!this.definitions.processes.has(processId)) throw new NotFoundError('process', processId, [...this.definitions.processes.keys()]);
     const instance = this.instances.get(instanceId);
     if (!instance || instance.kind !== 'process' || instance.definitionId !== processId) {
@@ -334,6 +569,17 @@ export class ReactiveSystemRuntime {
     }
     if (typeof payload.processId === 'string') return this.processInstance(payload.processId, payload.processId);
     return undefined;
+  }
+
+  /** An event for an instance whose writes are failing is refused, so the caller knows it was not taken. */
+  private assertWritable(type: string, target: Instance | undefined): void {
+    if (!this.durability) return;
+    const receivers = target ? [target] : this.instances.listening(type);
+    for (const instance of receivers) {
+      if (instance.durable?.unavailable) {
+        throw new PersistenceError('STORE_UNAVAILABLE', `Event "${type}" was not delivered: instance "${instance.instanceId}" cannot be persisted right now (${this.options.store?.description ?? 'store'} is unavailable); send it again later`, { instanceId: instance.instanceId });
+      }
+    }
   }
 
   /**
@@ -375,11 +621,15 @@ export class ReactiveSystemRuntime {
     return events;
   }
 
+  /** With a store, ids must stay unique across restarts: a counter would start again at 1. */
   private nextId(prefix: string): string {
-    return `${prefix}-${++this.counter}`;
+    return this.durability ? `${prefix}-${randomUUID()}` : `${prefix}-${++this.counter}`;
   }
 
   private assertRunning(): void {
     if (this.stopped) throw new RuntimeCoreError('RUNTIME_STOPPED', 'The runtime was stopped; create a new ReactiveSystemRuntime');
+    if (this.durable && !this.recovered) {
+      throw new PersistenceError('NOT_STARTED', 'This runtime has a store: await runtime.start() first, so stored instances are recovered before anything runs');
+    }
   }
 }

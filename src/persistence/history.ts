@@ -1,0 +1,87 @@
+import type { AnyActorRef, AnyEventObject, InspectionEvent, StateValue } from 'xstate';
+import type { StepRecord } from '../../machines/flow-state.js';
+import type { NewHistoryEntry } from './store.js';
+
+interface MachineLike {
+  value?: StateValue;
+  status?: string;
+  context?: { stepStatus?: Record<string, StepRecord> };
+}
+
+const TIMER_SUFFIXES = [':wait', ':backoff', ':timeout'];
+const DONE_ACTOR = 'xstate.done.actor.';
+
+/**
+ * Turns what XState reports about one instance's actors (its root, forEach bodies, sub-flows) into history
+ * entries: events received, states entered, steps started, retried, completed and failed, timers fired.
+ * It compares each machine snapshot with the one before it, so it sees what the machine did, not what was asked.
+ */
+export class HistoryCollector {
+  private readonly last = new WeakMap<object, MachineLike>();
+
+  constructor(
+    private readonly root: AnyActorRef,
+    private readonly now: () => number,
+  ) {}
+
+  /** Remembers where a restored instance is, so its first transitions are compared with that. */
+  seed(actor: AnyActorRef = this.root): void {
+    const snapshot = actor.getSnapshot() as MachineLike & { children?: Record<string, AnyActorRef | undefined> };
+    if (snapshot.value === undefined) return;
+    this.last.set(actor, { value: snapshot.value, context: { stepStatus: snapshot.context?.stepStatus ?? {} } });
+    for (const child of Object.values(snapshot.children ?? {})) if (child) this.seed(child);
+  }
+
+  /** Entries for one inspection event (none for most). */
+  collect(event: InspectionEvent, out: NewHistoryEntry[]): void {
+    if (event.type !== '@xstate.snapshot') return;
+    const next = event.snapshot as MachineLike;
+    if (next.value === undefined) return;
+    const actor = event.actorRef as AnyActorRef;
+    const isRoot = actor === this.root;
+    const scope = isRoot ? '' : `${this.path(actor)}/`;
+    const previous = this.last.get(actor);
+    this.last.set(actor, { value: next.value, context: { stepStatus: next.context?.stepStatus ?? {} } });
+    const at = this.now();
+    const cause = event.event as AnyEventObject;
+    if (isRoot && previous && !cause.type.startsWith('xstate.')) {
+      const payload = (cause as { payload?: unknown }).payload;
+      out.push({ at, type: 'event.received', data: payload === undefined ? { event: cause.type } : { event: cause.type, payload } });
+    }
+    if (cause.type.startsWith(DONE_ACTOR)) {
+      const child = cause.type.slice(DONE_ACTOR.length);
+      if (child.startsWith('$after:') || TIMER_SUFFIXES.some((suffix) => child.endsWith(suffix))) out.push({ at, type: 'timer.fired', data: { timer: `${scope}${child}` } });
+    }
+    const steps = next.context?.stepStatus;
+    if (steps) this.diffSteps(previous?.context?.stepStatus ?? {}, steps, scope, at, out);
+    else if (isRoot && previous && JSON.stringify(previous.value) !== JSON.stringify(next.value)) {
+      out.push({ at, type: 'state.entered', data: { state: next.value } });
+    }
+  }
+
+  private diffSteps(before: Record<string, StepRecord>, after: Record<string, StepRecord>, scope: string, at: number, out: NewHistoryEntry[]): void {
+    if (before === after) return;
+    for (const [id, record] of Object.entries(after)) {
+      const old = before[id];
+      if (old === record) continue;
+      const step = `${scope}${id}`;
+      if (!old || (record.attempts > old.attempts && record.status === 'running')) {
+        out.push({ at, type: 'step.started', data: record.attempts > 0 ? { step, attempt: record.attempts } : { step } });
+      }
+      if (record.delayMs !== undefined && old?.delayMs === undefined && record.status === 'running') {
+        out.push({ at, type: 'step.retrying', data: { step, attempt: record.attempts, delayMs: record.delayMs, ...(record.error ? { error: record.error } : {}) } });
+      }
+      if (record.status === 'completed' && old?.status !== 'completed') out.push({ at, type: 'step.completed', data: { step, attempts: record.attempts } });
+      if (record.status === 'failed' && old?.status !== 'failed') {
+        out.push({ at, type: 'step.failed', data: { step, attempts: record.attempts, ...(record.error ? { error: record.error } : {}) } });
+      }
+    }
+  }
+
+  /** `lines[1]` for a forEach body, `ship` for a sub-flow, `lines[1]/ship` below both. */
+  private path(actor: AnyActorRef): string {
+    const parts: string[] = [];
+    for (let ref: AnyActorRef | undefined = actor; ref && ref !== this.root; ref = ref._parent) parts.unshift(ref.id);
+    return parts.join('/');
+  }
+}
