@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { FlowExecutionResult } from '../../machines/flow-state.js';
-import { NotFoundError, PersistenceError, type SerializedError } from '../errors.js';
+import { NotFoundError, PersistenceError, type ConcurrencyConflictError, type SerializedError } from '../errors.js';
+import { toSerializedError } from '../../machines/task-attempt.js';
 import { findMissingStates } from '../persistence/compatibility.js';
 import {
   FINISHED_STATUSES,
@@ -14,7 +15,7 @@ import {
   type SnapshotStore,
   type UnreadableInstance,
 } from '../persistence/store.js';
-import type { Durability } from './durability.js';
+import { Durability } from './durability.js';
 import type { Instance, InstanceRegistry } from './instances.js';
 import type { ResolvedRuntimeOptions } from './options.js';
 
@@ -39,7 +40,8 @@ export type SnapshotTransform = (snapshot: unknown, record: InstanceRecord) => u
 export interface RuntimeInternals {
   readonly instances: InstanceRegistry;
   readonly options: ResolvedRuntimeOptions;
-  readonly durability: Durability;
+  readonly systemId: string;
+  readonly systemVersion: string;
   machineFor(kind: InstanceKind, definitionId: string): AnyStateMachine | undefined;
   hashOf(kind: InstanceKind, definitionId: string): string;
   /** Creates the actor of a stored instance from `snapshot` and starts it. */
@@ -62,10 +64,43 @@ const isFinished = (status: string) => (FINISHED_STATUSES as readonly string[]).
  * version check that keeps two runtimes from advancing the same instance.
  */
 export class DurableInstances {
-  private readonly store: SnapshotStore;
+  /** Persistence of each instance; the runtime's task runner waits on it (write-ahead). */
+  readonly durability: Durability;
 
-  constructor(private readonly runtime: RuntimeInternals) {
-    this.store = runtime.durability.options.store;
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly runtime: RuntimeInternals,
+  ) {
+    const { options } = runtime;
+    this.durability = new Durability({
+      store,
+      systemId: runtime.systemId,
+      systemVersion: runtime.systemVersion,
+      now: () => options.clock.now(),
+      retry: options.storeRetry,
+      listener: {
+        conflict: (instanceId, error) => this.lost(instanceId, error),
+        unavailable: (instanceId, error) => {
+          options.logger.error(error.message, { instanceId, code: error.code });
+          runtime.lifecycle('store.unavailable', () => ({ instanceId, error: toSerializedError(error) }));
+        },
+        restored: (instanceId) => {
+          options.logger.info(`Instance "${instanceId}": the store accepts writes again`, { instanceId });
+          runtime.lifecycle('store.restored', () => ({ instanceId }));
+        },
+      },
+    });
+  }
+
+  /** Another runtime advanced this instance: stop the copy here without writing, and say so. */
+  private lost(instanceId: string, error: ConcurrencyConflictError): void {
+    this.runtime.options.logger.error(`${error.message}; this runtime stopped its copy`, { instanceId, code: error.code });
+    this.runtime.lifecycle('instance.conflict', () => ({ instanceId, error: toSerializedError(error) }));
+    const instance = this.runtime.instances.drop(instanceId);
+    if (instance) {
+      this.runtime.noteTermination(instanceId, error.message);
+      instance.actor.stop();
+    }
   }
 
   /** Creates the schema, removes expired instances, brings back every unfinished one, creates default process instances. */
@@ -146,19 +181,19 @@ export class DurableInstances {
   // ─── queries ────────────────────────────────────────────────────────────────
 
   async history(instanceId: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEntry[]> {
-    await this.runtime.durability.get(instanceId)?.drained();
+    await this.durability.get(instanceId)?.drained();
     const entries = await this.store.history(instanceId, options);
     if (entries.length === 0 && !(await this.store.load(instanceId))) throw this.unknown(instanceId);
     return entries;
   }
 
   async list(query?: ListInstancesQuery): Promise<InstancePage> {
-    await this.runtime.durability.drain();
+    await this.durability.drain();
     return this.store.list(query);
   }
 
   async get(instanceId: string): Promise<InstanceSummary> {
-    await this.runtime.durability.get(instanceId)?.drained();
+    await this.durability.get(instanceId)?.drained();
     const record = await this.store.load(instanceId);
     if (!record) throw this.unknown(instanceId);
     const { snapshot: _snapshot, ...summary } = record;
@@ -169,7 +204,7 @@ export class DurableInstances {
   async result(instanceId: string): Promise<FlowExecutionResult> {
     const live = this.runtime.liveResult(instanceId);
     if (live) return live;
-    await this.runtime.durability.get(instanceId)?.drained();
+    await this.durability.get(instanceId)?.drained();
     const record = await this.store.load(instanceId);
     if (!record || record.kind !== 'flow') throw this.unknown(instanceId);
     const output = (record.snapshot as { output?: FlowExecutionResult } | undefined)?.output;

@@ -17,7 +17,8 @@ import { InputValidationError, MissingImplementationError, NotFoundError, Persis
 import { machineHash } from '../persistence/machine-hash.js';
 import type { HistoryEntry, InstanceKind, InstancePage, InstanceRecord, InstanceSummary, ListInstancesQuery, NewHistoryEntry } from '../persistence/store.js';
 import { DurableInstances, type RecoveryReport, type SnapshotTransform } from './durable-instances.js';
-import { Durability, type DurableInstance } from './durability.js';
+import type { Durability, DurableInstance } from './durability.js';
+import { LiveInstances } from './live-instances.js';
 import type { EventHandler } from './event-handlers.js';
 import { EventRouter } from './event-router.js';
 import { InstanceRegistry, type Instance } from './instances.js';
@@ -40,13 +41,6 @@ interface Restore {
   record: InstanceRecord;
   snapshot: unknown;
   history: NewHistoryEntry[];
-}
-
-function matches(summary: InstanceSummary, query: ListInstancesQuery): boolean {
-  const statuses = query.status === undefined ? undefined : typeof query.status === 'string' ? [query.status] : query.status;
-  if (statuses && !statuses.includes(summary.status)) return false;
-  if (query.flowId !== undefined && (summary.kind !== 'flow' || summary.definitionId !== query.flowId)) return false;
-  return query.processId === undefined || (summary.kind === 'process' && summary.definitionId === query.processId);
 }
 
 /** A running flow. */
@@ -92,6 +86,7 @@ export class ReactiveSystemRuntime {
   /** With a store: persistence of each instance, and what the runtime does with the store. */
   private readonly durability: Durability | undefined;
   private readonly durable: DurableInstances | undefined;
+  private readonly live: LiveInstances;
   private recovery: Promise<RecoveryReport> | undefined;
   private recovered = false;
   private readonly hashes = new Map<string, string>();
@@ -113,28 +108,11 @@ export class ReactiveSystemRuntime {
     this.instances = new InstanceRegistry(this.options);
     this.events = new EventRouter(this.instances, (flowId, input) => this.startFlow(flowId, input), this.options.logger);
     this.definitions = compileSystemDefinitions(this.system);
-    const store = this.options.store;
-    if (store) {
-      this.durability = new Durability({
-        store,
-        systemId: this.system.id,
-        systemVersion: this.system.version,
-        now: () => this.options.clock.now(),
-        retry: this.options.storeRetry,
-        listener: {
-          conflict: (instanceId, error) => this.lostInstance(instanceId, error),
-          unavailable: (instanceId, error) => {
-            this.options.logger.error(error.message, { instanceId, code: error.code });
-            this.events.lifecycle('store.unavailable', () => ({ instanceId, error: toSerializedError(error) }));
-          },
-          restored: (instanceId) => {
-            this.options.logger.info(`Instance "${instanceId}": the store accepts writes again`, { instanceId });
-            this.events.lifecycle('store.restored', () => ({ instanceId }));
-          },
-        },
-      });
-      this.durable = new DurableInstances(this.internals());
+    if (this.options.store) {
+      this.durable = new DurableInstances(this.options.store, this.internals());
+      this.durability = this.durable.durability;
     }
+    this.live = new LiveInstances(this.instances, { systemId: this.system.id, systemVersion: this.system.version, hashOf: (i) => this.hashOf(i.kind, i.definitionId) }, (id, reason) => void this.terminations.set(id, reason));
     this.catalog = new MachineCatalog(this.environment(), this.definitions);
     // Built now, not lazily: an event emitted from inside a machine must not build another one mid-action.
     this.catalog.buildAll();
@@ -168,15 +146,12 @@ export class ReactiveSystemRuntime {
 
   /** Pages through instances, newest first. Without a store, lists the instances running in memory. */
   async listInstances(query: ListInstancesQuery = {}): Promise<InstancePage> {
-    if (this.durable) return this.durable.list(query);
-    return { instances: this.instances.ids().map((id) => this.memorySummary(id)).filter((summary) => matches(summary, query)).slice(0, query.limit ?? 100) };
+    return this.durable ? this.durable.list(query) : this.live.list(query);
   }
 
   /** One instance's status, versions and times. */
   async getInstance(instanceId: string): Promise<InstanceSummary> {
-    if (this.durable) return this.durable.get(instanceId);
-    if (!this.instances.get(instanceId)) throw new NotFoundError('instance', instanceId, this.instances.ids());
-    return this.memorySummary(instanceId);
+    return this.durable ? this.durable.get(instanceId) : this.live.get(instanceId);
   }
 
   /** Resolves with a flow instance's result when it ends, including one recovered after a restart. */
@@ -495,7 +470,8 @@ export class ReactiveSystemRuntime {
     return {
       instances: this.instances,
       options: this.options,
-      durability: this.durability as Durability,
+      systemId: this.system.id,
+      systemVersion: this.system.version,
       machineFor: (kind: InstanceKind, definitionId: string) => (kind === 'flow' ? this.catalog.flow(definitionId) : this.catalog.process(definitionId)),
       hashOf: (kind: InstanceKind, definitionId: string) => this.hashOf(kind, definitionId),
       restore: (record: InstanceRecord, snapshot: unknown, history: NewHistoryEntry[]): Instance => {
@@ -512,42 +488,15 @@ export class ReactiveSystemRuntime {
     };
   }
 
-  /** Another runtime advanced this instance: stop the copy here without writing, and say so. */
-  private lostInstance(instanceId: string, error: PersistenceError): void {
-    this.options.logger.error(`${error.message}; this runtime stopped its copy`, { instanceId, code: error.code });
-    this.events.lifecycle('instance.conflict', () => ({ instanceId, error: toSerializedError(error) }));
-    const instance = this.instances.drop(instanceId);
-    if (instance) {
-      this.terminations.set(instanceId, error.message);
-      instance.actor.stop();
-    }
-  }
-
   private async endInstance(instanceId: string, status: 'cancelled' | 'terminated', reason: string): Promise<void> {
     if (typeof reason !== 'string') throw new TypeError(`${status === 'cancelled' ? 'cancel' : 'terminate'}(instanceId, reason) expects a string reason`);
     if (this.durable) return this.durable.end(instanceId, status, reason);
-    const instance = this.instances.get(instanceId);
-    if (!instance) throw new NotFoundError('instance', instanceId, this.instances.ids());
-    if (status === 'cancelled' && instance.kind === 'flow') {
-      instance.actor.send({ type: 'flow.cancel' });
-      return;
-    }
-    this.terminations.set(instanceId, reason);
-    this.instances.drop(instanceId);
-    instance.actor.stop();
+    this.live.end(instanceId, status, reason);
   }
 
   private requireStore(method: string): DurableInstances {
     if (!this.durable) throw new PersistenceError('NO_STORE', `runtime.${method}() needs a store: new ReactiveSystemRuntime(system, { store: new SqliteStore('./runtime.db') })`);
     return this.durable;
-  }
-
-  /** An instance running in memory, described as a store would. */
-  private memorySummary(instanceId: string): InstanceSummary {
-    const instance = this.instances.get(instanceId) as Instance;
-    const snapshot = instance.actor.getSnapshot() as { status: string; value: unknown; output?: { success?: boolean } };
-    const status = snapshot.status === 'active' ? 'running' : snapshot.status === 'done' && (instance.kind === 'process' || snapshot.output?.success) ? 'completed' : snapshot.value === 'cancelled' ? 'cancelled' : 'failed';
-    return { instanceId, kind: instance.kind, definitionId: instance.definitionId, status, systemId: this.system.id, systemVersion: this.system.version, machineHash: this.hashOf(instance.kind, instance.definitionId), version: 0, createdAt: 0, updatedAt: 0 };
   }
 
   private processInstance(processId: string, instanceId: string): Instance {

@@ -244,6 +244,12 @@ describe('history and queries', () => {
     const runtime = new ReactiveSystemRuntime(system);
     expect(() => runtime.getHistory('order')).toThrow(expect.objectContaining({ code: 'NO_STORE' }));
     expect((await runtime.listInstances()).instances.map((i) => [i.instanceId, i.status])).toEqual([['order', 'running']]);
+    const handle = runtime.startFlow('checkout', { amount: 1, orderId: 'o1' }, { instanceId: 'c1' });
+    await runtime.cancel('c1');
+    expect(await handle.result()).toMatchObject({ success: false, error: { name: 'CancelledError' } });
+    await runtime.terminate('order', 'closed down');
+    expect((await runtime.listInstances()).instances).toEqual([]);
+    await expect(runtime.getInstance('order')).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
     runtime.stop();
   });
 });
