@@ -134,10 +134,10 @@ export class DurableInstance {
   bind(actor: AnyActorRef, restored: boolean): void {
     this.actor = actor;
     this.collector = new HistoryCollector(actor, this.owner.options.now);
-    if (restored) {
-      this.collector.seed(actor);
-      this.dirty = false;
-    } else this.markDirty();
+    if (restored) this.collector.seed(actor);
+    // A restored instance is written at once too: that write claims it (version check) before any task runs,
+    // so two runtimes recovering one database never both run the same attempt.
+    this.markDirty();
   }
 
   /** Whether writes are failing right now. */

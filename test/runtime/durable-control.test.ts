@@ -176,4 +176,24 @@ describe('two runtimes on one store', () => {
     expect(calls).toEqual(['ship']);
     expect(await store.load('d1')).toMatchObject({ status: 'completed' });
   });
+
+  it('runs a task that was running at the crash in one of the two recovering runtimes only', async () => {
+    const store = new MemoryStore();
+    const clock = createClock();
+    const setup = new ReactiveSystemRuntime(waitThenShip(), { store, clock, logger: quiet });
+    setup.registerTaskImplementation('pack', () => deferred<unknown>().promise);
+    await setup.start();
+    setup.startFlow('delivery', {}, { instanceId: 'd1' });
+    await settle();
+    setup.stop();
+
+    const calls: string[] = [];
+    const events: string[] = [];
+    const a = boot(store, clock, waitThenShip(), calls, events);
+    const b = boot(store, clock, waitThenShip(), calls, events);
+    await Promise.all([a.start(), b.start()]);
+    await settle();
+    expect(calls).toEqual(['pack']);
+    expect(events.filter((type) => type === 'instance.conflict')).toHaveLength(1);
+  });
 });
