@@ -76,7 +76,7 @@ export class DurableInstances {
       store,
       systemId: runtime.systemId,
       systemVersion: runtime.systemVersion,
-      now: () => options.clock.now(),
+      now: () => Math.floor(options.clock.now()),
       retry: options.storeRetry,
       listener: {
         conflict: (instanceId, error) => this.lost(instanceId, error),
