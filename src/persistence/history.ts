@@ -6,6 +6,14 @@ interface MachineLike {
   value?: StateValue;
   status?: string;
   context?: { stepStatus?: Record<string, StepRecord> };
+  children?: Record<string, { src?: unknown } | undefined>;
+}
+
+interface Seen {
+  value: StateValue;
+  stepStatus: Record<string, StepRecord>;
+  /** Ids of the task attempts running. */
+  attempts: Set<string>;
 }
 
 const TIMER_SUFFIXES = [':wait', ':backoff', ':timeout'];
@@ -17,7 +25,7 @@ const DONE_ACTOR = 'xstate.done.actor.';
  * It compares each machine snapshot with the one before it, so it sees what the machine did, not what was asked.
  */
 export class HistoryCollector {
-  private readonly last = new WeakMap<object, MachineLike>();
+  private readonly last = new WeakMap<object, Seen>();
 
   constructor(
     private readonly root: AnyActorRef,
@@ -28,7 +36,7 @@ export class HistoryCollector {
   seed(actor: AnyActorRef = this.root): void {
     const snapshot = actor.getSnapshot() as MachineLike & { children?: Record<string, AnyActorRef | undefined> };
     if (snapshot.value === undefined) return;
-    this.last.set(actor, { value: snapshot.value, context: { stepStatus: snapshot.context?.stepStatus ?? {} } });
+    this.last.set(actor, seen(snapshot as MachineLike & { value: StateValue }));
     for (const child of Object.values(snapshot.children ?? {})) if (child) this.seed(child);
   }
 
@@ -41,7 +49,8 @@ export class HistoryCollector {
     const isRoot = actor === this.root;
     const scope = isRoot ? '' : `${this.path(actor)}/`;
     const previous = this.last.get(actor);
-    this.last.set(actor, { value: next.value, context: { stepStatus: next.context?.stepStatus ?? {} } });
+    const now = seen(next as MachineLike & { value: StateValue });
+    this.last.set(actor, now);
     const at = this.now();
     const cause = event.event as AnyEventObject;
     if (isRoot && previous && !cause.type.startsWith('xstate.')) {
@@ -53,19 +62,27 @@ export class HistoryCollector {
       if (child.startsWith('$after:') || TIMER_SUFFIXES.some((suffix) => child.endsWith(suffix))) out.push({ at, type: 'timer.fired', data: { timer: `${scope}${child}` } });
     }
     const steps = next.context?.stepStatus;
-    if (steps) this.diffSteps(previous?.context?.stepStatus ?? {}, steps, scope, at, out);
+    if (steps) {
+      this.diffSteps(previous?.stepStatus ?? {}, steps, previous?.attempts, scope, at, out);
+      // A task step without retry or timeout keeps no record while it runs: its attempt actor says it started.
+      for (const id of now.attempts) {
+        if (!previous?.attempts.has(id) && steps[id]?.status !== 'running') out.push({ at, type: 'step.started', data: { step: `${scope}${id}`, attempt: 1 } });
+      }
+    }
     else if (isRoot && previous && JSON.stringify(previous.value) !== JSON.stringify(next.value)) {
       out.push({ at, type: 'state.entered', data: { state: next.value } });
     }
   }
 
-  private diffSteps(before: Record<string, StepRecord>, after: Record<string, StepRecord>, scope: string, at: number, out: NewHistoryEntry[]): void {
+  private diffSteps(before: Record<string, StepRecord>, after: Record<string, StepRecord>, attempts: ReadonlySet<string> | undefined, scope: string, at: number, out: NewHistoryEntry[]): void {
     if (before === after) return;
     for (const [id, record] of Object.entries(after)) {
       const old = before[id];
       if (old === record) continue;
       const step = `${scope}${id}`;
-      if (!old || (record.attempts > old.attempts && record.status === 'running')) {
+      // New: started now, unless its attempt actor already said so. Running again with more attempts: a retry started.
+      const started = old ? record.attempts > old.attempts && record.status === 'running' : record.status === 'running' || !attempts?.has(id);
+      if (started) {
         out.push({ at, type: 'step.started', data: record.attempts > 0 ? { step, attempt: record.attempts } : { step } });
       }
       if (record.delayMs !== undefined && old?.delayMs === undefined && record.status === 'running') {
@@ -84,4 +101,10 @@ export class HistoryCollector {
     for (let ref: AnyActorRef | undefined = actor; ref && ref !== this.root; ref = ref._parent) parts.unshift(ref.id);
     return parts.join('/');
   }
+}
+
+function seen(snapshot: MachineLike & { value: StateValue }): Seen {
+  const attempts = new Set<string>();
+  for (const [id, child] of Object.entries(snapshot.children ?? {})) if (child?.src === 'taskAttempt') attempts.add(id);
+  return { value: snapshot.value, stepStatus: snapshot.context?.stepStatus ?? {}, attempts };
 }

@@ -53,6 +53,8 @@ export interface FlowHandle {
   result(): Promise<FlowExecutionResult>;
   /** Ends the flow; running tasks see their AbortSignal fire. */
   cancel(): void;
+  /** With a store: resolves once the flow's latest state is stored (a crash after that does not lose it). At once without a store. */
+  stored(): Promise<void>;
 }
 
 export interface StartFlowOptions {
@@ -188,6 +190,16 @@ export class ReactiveSystemRuntime {
     return durable.purge(ms);
   }
 
+  /**
+   * With a store: resolves once the latest state of `instanceId` (of every instance, without an id) is stored;
+   * `startFlow`, `createProcess` and `sendEvent` return before their write. Stays pending while the store is unavailable.
+   */
+  async whenStored(instanceId?: string): Promise<void> {
+    if (!this.durability) return;
+    const durability = this.durability;
+    await Promise.all((instanceId === undefined ? this.instances.ids() : [instanceId]).map((id) => durability.whenDurable(id)));
+  }
+
   /** Waits for pending writes, stops every instance (they stay stored as they were) and closes the store. */
   async close(): Promise<void> {
     await this.durability?.drain();
@@ -270,6 +282,7 @@ export class ReactiveSystemRuntime {
       actor: instance.actor,
       result: () => result,
       cancel: () => instance.actor.send({ type: 'flow.cancel' }),
+      stored: () => this.whenStored(instance.instanceId),
     };
   }
 

@@ -182,6 +182,19 @@ describe('recovery from a store', () => {
     expect(calls).toEqual(['charge:c1/charge/1']);
   });
 
+  it('says when a new instance is stored, so a caller knows a crash can no longer lose it', async () => {
+    const store = new MemoryStore();
+    const runtime = boot(store, createClock(), []);
+    await runtime.start();
+    const handle = runtime.startFlow('checkout', { amount: 5, orderId: 'o1' }, { instanceId: 'c1' });
+    expect(await store.load('c1')).toBeUndefined();
+    await handle.stored();
+    expect(await store.load('c1')).toMatchObject({ status: 'running', version: 1 });
+    runtime.sendEvent('order.paid', { processId: 'order', amount: 3 });
+    await runtime.whenStored();
+    expect(await store.load('order')).toMatchObject({ snapshot: { value: 'paid', context: { paid: 3 } } });
+  });
+
   it('refuses work before start() and explains why', async () => {
     const runtime = boot(new MemoryStore(), createClock(), []);
     expect(() => runtime.startFlow('checkout', { amount: 1, orderId: 'x' })).toThrow(expect.objectContaining({ code: 'NOT_STARTED' }));
