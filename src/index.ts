@@ -30,6 +30,19 @@ export type {
   UnreadableInstance,
 } from './persistence/store.js';
 export { findMissingStates } from './persistence/compatibility.js';
+
+export { CodeGenerator, CodeGenerationError } from './codegen/index.js';
+export type {
+  CodeGeneratorOptions,
+  CodeGenerationProvider,
+  CodeGenerationProgress,
+  CodeLanguage,
+  GenerateOptions,
+  GeneratedCode,
+  GeneratedFlowCode,
+  VerificationReport,
+  CodeGenerationFailureReason,
+} from './codegen/index.js';
 export { machineHash } from './persistence/machine-hash.js';
 
 export { defineSystem } from './dsl/schema.js';
