@@ -69,10 +69,14 @@ export default {
 `;
 }
 
+/** What the verification child may see of our environment: enough to run node, no secrets (API keys, tokens). */
+const PASSED_THROUGH = /^(PATH|HOME|USER|TMPDIR|TMP|TEMP|LANG|LC_[A-Z]+|TZ|SYSTEMROOT|SystemRoot|COMSPEC|PATHEXT)$/;
+
 function childEnvironment(): NodeJS.ProcessEnv {
-  // A vitest parent (our own test suite) must not make the child think it is one of its workers.
+  // Model-written code runs in the child: it gets an allowlist, not our environment (OPENAI_API_KEY, database URLs…).
+  // VITEST* variables are never passed, so a vitest parent (our own suite) does not make the child think it is a worker.
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1', FORCE_COLOR: '0' };
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('VITEST') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (PASSED_THROUGH.test(key)) env[key] = value;
   return env;
 }
 

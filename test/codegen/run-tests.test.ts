@@ -21,4 +21,22 @@ describe('runTests', { timeout: 60_000 }, () => {
     expect(report).toMatchObject({ passed: false, total: 1, failed: 1 });
     expect(report.failures[0]).toMatch(/^broken\.test\.ts: .*missing\.js/);
   });
+
+  it('hands the tests no secrets from the environment', async () => {
+    process.env.OPENAI_API_KEY = 'sk-secret-for-this-test';
+    process.env.RUNTIME_CORE_TEST_TOKEN = 'token';
+    try {
+      const report = await runTests({
+        files: {
+          'env.test.ts':
+            "import { expect, it } from 'vitest';\nit('sees no secrets', () => {\n  expect(process.env.OPENAI_API_KEY).toBeUndefined();\n  expect(process.env.RUNTIME_CORE_TEST_TOKEN).toBeUndefined();\n  expect(process.env.PATH).toBeTruthy();\n});\n",
+        },
+        timeoutMs: 30_000,
+      });
+      expect(report).toMatchObject({ passed: true, total: 1, failed: 0 });
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+      delete process.env.RUNTIME_CORE_TEST_TOKEN;
+    }
+  });
 });
