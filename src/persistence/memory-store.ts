@@ -1,4 +1,4 @@
-import { ConcurrencyConflictError, PersistenceError, type SerializedError } from '../errors.js';
+import { ConcurrencyConflictError, PersistenceError } from '../errors.js';
 import {
   FINISHED_STATUSES,
   type HistoryEntry,
@@ -13,88 +13,17 @@ import {
   type UnreadableInstance,
 } from './store.js';
 
-// List semantics every store shares: the memory store is their reference implementation.
-
-/** Page size of `list` when the query gives none. */
-export const DEFAULT_LIST_LIMIT = 100;
-/** Largest page `list` returns; a larger `limit` is lowered to it. */
-export const MAX_LIST_LIMIT = 1000;
-/** Statuses `loadUnfinished` returns. */
-export const UNFINISHED_STATUSES: readonly InstanceStatus[] = ['running', 'needs-migration'];
-
-/** Where a `list` page ends: the last instance's `updatedAt` and id (order: `updatedAt` desc, then id asc). */
-export interface ListPosition {
-  updatedAt: number;
-  instanceId: string;
-}
-
-/** An opaque cursor: base64url of the JSON `[updatedAt, instanceId]`. */
-export function encodeListCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.updatedAt, position.instanceId]), 'utf8').toString('base64url');
-}
-
-/** Reads a cursor made by `encodeListCursor`; throws `RangeError` for anything else. */
-export function decodeListCursor(cursor: string): ListPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === 'string') {
-    return { updatedAt: parsed[0] as number, instanceId: parsed[1] };
-  }
-  throw new RangeError(`Invalid list cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous page unchanged`);
-}
-
-/** The page size a query asks for: `DEFAULT_LIST_LIMIT` when absent, at most `MAX_LIST_LIMIT`. */
-export function resolveListLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list: limit must be a positive integer, got ${String(limit)}`);
-  return Math.min(limit, MAX_LIST_LIMIT);
-}
-
-/** The statuses a query filters on, or undefined for all. */
-export function listStatuses(status: ListInstancesQuery['status']): readonly InstanceStatus[] | undefined {
-  if (status === undefined) return undefined;
-  return typeof status === 'string' ? [status] : status;
-}
-
-/** Throws `RangeError` unless `expectedVersion` is a non-negative integer. */
-export function checkExpectedVersion(request: SaveRequest): void {
-  const { expectedVersion } = request;
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new RangeError(`save "${request.record.instanceId}": expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
-  }
-}
-
-/** Compares strings by Unicode code point, as SQLite's BINARY collation and PostgreSQL's "C" collation order UTF-8. */
-export function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i) ?? 0;
-    const y = b.codePointAt(i) ?? 0;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
-/** JSON text of a value; `undefined` is stored as `null`, as a database column would hold it. */
-export function toJson(value: unknown, what: string): string {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (error) {
-    throw new TypeError(`${what} is not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
-
-/** An error as `unreadable` reports it. */
-export function serializeStoreError(error: unknown): SerializedError {
-  if (error instanceof PersistenceError) return { name: error.name, message: error.message, code: error.code };
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
-}
+import {
+  checkExpectedVersion,
+  compareCodePoints,
+  decodeListCursor,
+  encodeListCursor,
+  listStatuses,
+  resolveListLimit,
+  serializeStoreError,
+  toJson,
+  UNFINISHED_STATUSES,
+} from './store-rules.js';
 
 /** One instance as the memory store keeps it: indexed fields plus JSON text, like a database row. */
 export interface MemoryRow {

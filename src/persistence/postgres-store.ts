@@ -9,7 +9,7 @@ import {
   serializeStoreError,
   toJson,
   UNFINISHED_STATUSES,
-} from './memory-store.js';
+} from './store-rules.js';
 import { migratePostgresSchema, PostgresRowReader, quoteIdentifier, SUMMARY_COLUMNS, type PostgresRow } from './postgres-schema.js';
 import {
   FINISHED_STATUSES,

@@ -10,7 +10,7 @@ import {
   serializeStoreError,
   toJson,
   UNFINISHED_STATUSES,
-} from './memory-store.js';
+} from './store-rules.js';
 import { InstanceRowReader, migrateSqliteSchema, SUMMARY_COLUMNS, type InstanceRow } from './sqlite-schema.js';
 import {
   FINISHED_STATUSES,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, decodeListCursor, encodeListCursor } from '../../src/persistence/memory-store.js';
+import { MemoryStore } from '../../src/persistence/memory-store.js';
+import { decodeListCursor, encodeListCursor } from '../../src/persistence/store-rules.js';
 import { describeSnapshotStore, makeRecord } from './store-contract.js';
 
 /** A MemoryStore whose rows a test can damage, as a bad disk or a hand edit would. */
