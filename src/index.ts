@@ -30,6 +30,8 @@ export type {
   UnreadableInstance,
 } from './persistence/store.js';
 export { findMissingStates } from './persistence/compatibility.js';
+export { openStore, parseStoreSpec } from './persistence/open-store.js';
+export type { OpenStoreOptions, StoreSpec } from './persistence/open-store.js';
 
 export { CodeGenerator, CodeGenerationError } from './codegen/index.js';
 export type {

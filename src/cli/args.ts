@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDuration } from '../dsl/duration.js';
 import { UsageError } from './io.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -50,5 +51,16 @@ export async function readJsonArgument(flag: string, value: string | undefined, 
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`${flag}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Reads a duration option (`--timeout 30s`, `500ms`, `5m`, or plain milliseconds); undefined when absent. */
+export function durationOption(command: string, args: ParsedArgs, name: string): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(/^\d+$/.test(text) ? Number(text) : text);
+  } catch {
+    throw new UsageError(`${command}: --${name} expects a duration such as 500ms, 30s or 5m, got "${text}"`);
   }
 }

@@ -5,15 +5,23 @@ import { pathToFileURL } from 'node:url';
 import { RuntimeCoreError, SystemValidationError } from '../errors.js';
 import type { Command } from './command.js';
 import { compileCommand } from './commands/compile.js';
+import { generateCommand } from './commands/generate.js';
 import { graphCommand } from './commands/graph.js';
 import { inspectCommand } from './commands/inspect.js';
 import { migrateCommand } from './commands/migrate.js';
 import { testCommand } from './commands/test.js';
 import { runCommand } from './commands/run.js';
+import { cancelCommand } from './commands/cancel.js';
+import { historyCommand } from './commands/history.js';
+import { instancesCommand } from './commands/instances.js';
+import { resumeCommand } from './commands/resume.js';
+import { sendCommand } from './commands/send.js';
+import { stateCommand } from './commands/state.js';
+import { terminateCommand } from './commands/terminate.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, UsageError, type CliIo } from './io.js';
 
-const COMMANDS: Command[] = [validateCommand, compileCommand, runCommand, migrateCommand, graphCommand, inspectCommand, testCommand];
+const COMMANDS: Command[] = [validateCommand, compileCommand, runCommand, sendCommand, stateCommand, instancesCommand, historyCommand, cancelCommand, terminateCommand, resumeCommand, migrateCommand, graphCommand, inspectCommand, testCommand, generateCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

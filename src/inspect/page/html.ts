@@ -41,6 +41,10 @@ export const inspectorHtml = `<!doctype html>
         <tbody><tr class="empty"><td colspan="4">No steps</td></tr></tbody>
       </table>
     </section>
+    <section id="history-section" class="history-section" hidden>
+      <h2>History <small>stored</small></h2>
+      <ol id="history"></ol>
+    </section>
     <section>
       <h2>Send an event</h2>
       <form id="send-form" autocomplete="off">

@@ -5,6 +5,7 @@
 import { toSerializedError } from '../../../machines/task-attempt.js';
 import type { StepStatus } from '../../../machines/flow-state.js';
 import type { SerializedError } from '../../errors.js';
+import type { HistoryEntry, InstanceStatus as StoredStatus } from '../../persistence/store.js';
 
 export type DefinitionKind = 'flow' | 'process' | 'task';
 
@@ -17,7 +18,18 @@ export interface DefinitionSummary {
   events: string[];
 }
 
-export type InstanceStatus = 'active' | 'done' | 'error' | 'stopped';
+/** Of the actor running here; `stored` for an instance that only the store holds (it does not run in this process). */
+export type InstanceStatus = 'active' | 'done' | 'error' | 'stopped' | 'stored';
+
+/** What the store holds of an instance (inspectors created with a `store`). */
+export interface StoredInstanceInfo {
+  status: StoredStatus;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  error?: SerializedError;
+}
 
 export interface InstanceSummary {
   instanceId: string;
@@ -27,6 +39,8 @@ export interface InstanceSummary {
   status: InstanceStatus;
   startedAt: number;
   endedAt?: number;
+  /** Present when the inspector has a store that holds the instance. */
+  stored?: StoredInstanceInfo;
 }
 
 /** One transition taken in a microstep, as state paths (`running.charge.$attempt`). */
@@ -74,7 +88,15 @@ export type ServerMessage =
   | { type: 'state'; instanceId: string; active: string[]; status: InstanceStatus; microstep: boolean; transitions: TransitionSummary[]; at: number }
   | { type: 'event'; instanceId: string; entry: EventEntry }
   | { type: 'steps'; instanceId: string; steps: Record<string, StepTiming> }
-  | { type: 'detail'; instance: InstanceSummary; active: string[]; log: EventEntry[]; steps: Record<string, StepTiming> }
+  | {
+      type: 'detail';
+      instance: InstanceSummary;
+      active: string[];
+      log: EventEntry[];
+      steps: Record<string, StepTiming>;
+      /** The stored history, when the inspector has a store (oldest first; the latest `maxHistory` entries). */
+      history?: HistoryEntry[];
+    }
   | { type: 'sent'; requestId: string; ok: true }
   | { type: 'sent'; requestId: string; ok: false; error: SerializedError }
   | { type: 'error'; message: string };

@@ -22,7 +22,11 @@ const view = {
   active: [],
   steps: {},
   requests: 0,
+  // The stored version the shown detail was read at: a newer one in the list asks for the detail again.
+  detailVersion: null,
 };
+// An instance's status as the list shows it: the live actor's, or the store's for one that does not run here.
+const statusOf = (instance) => (instance.status === 'stored' && instance.stored ? instance.stored.status : instance.status);
 let socket = null;
 
 // ─── connection ───
@@ -65,7 +69,11 @@ function receive(message) {
     case 'instance':
       view.instances.set(message.instance.instanceId, message.instance);
       renderInstances();
-      if (message.instance.instanceId === view.selected) renderTitle();
+      if (message.instance.instanceId === view.selected) {
+        renderTitle();
+        const stored = message.instance.stored;
+        if (stored && stored.version !== view.detailVersion) send({ type: 'select', instanceId: view.selected });
+      }
       if (!view.selected && !view.diagramKey && location.hash === '') select(message.instance.instanceId);
       break;
     case 'removed':
@@ -77,7 +85,9 @@ function receive(message) {
       view.instances.set(message.instance.instanceId, message.instance);
       view.active = message.active;
       view.steps = message.steps;
+      view.detailVersion = message.instance.stored ? message.instance.stored.version : null;
       $('#event-log').replaceChildren(...message.log.map(logEntry));
+      renderHistory(message.history);
       renderActive();
       renderSteps();
       renderTitle();
@@ -115,8 +125,10 @@ function select(instanceId) {
   view.selected = instanceId;
   view.active = [];
   view.steps = {};
+  view.detailVersion = null;
   history.replaceState(null, '', '#instance=' + encodeURIComponent(instanceId));
   $('#event-log').replaceChildren();
+  renderHistory(undefined);
   showDiagram(instance.definitionKey);
   renderInstances();
   renderSteps();
@@ -130,6 +142,7 @@ function showDefinition(key) {
   view.steps = {};
   history.replaceState(null, '', '#definition=' + encodeURIComponent(key));
   $('#event-log').replaceChildren();
+  renderHistory(undefined);
   showDiagram(key);
   renderInstances();
   renderSteps();
@@ -199,23 +212,32 @@ function renderDefinitions() {
 }
 function renderInstances() {
   const items = [...view.instances.values()].reverse().map((instance) => {
+    const status = statusOf(instance);
+    const updated = instance.stored ? ' · updated ' + new Date(instance.stored.updatedAt).toISOString().replace('T', ' ').slice(0, 19) : '';
     const button = el('button', { type: 'button' },
       el('span', { class: 'id' }, instance.instanceId),
-      el('span', { class: 'badge ' + instance.status }, instance.status),
-      el('small', {}, instance.kind + ' ' + instance.definitionId));
+      el('span', { class: 'badge ' + status }, status),
+      el('small', {}, instance.kind + ' ' + instance.definitionId + updated));
+    if (instance.status === 'stored') button.title = 'Stored; it does not run in this process';
     button.addEventListener('click', () => select(instance.instanceId));
-    return el('li', { 'data-instance': instance.instanceId, 'data-status': instance.status, class: instance.instanceId === view.selected ? 'selected' : '' }, button);
+    return el('li', {
+      'data-instance': instance.instanceId,
+      'data-status': status,
+      'data-source': instance.status === 'stored' ? 'store' : 'live',
+      class: instance.instanceId === view.selected ? 'selected' : '',
+    }, button);
   });
   $('#instances').replaceChildren(...(items.length ? items : [el('li', { class: 'empty' }, 'No instances yet')]));
   renderDefinitions();
 }
 function renderTitle() {
   const instance = view.selected && view.instances.get(view.selected);
+  const where = instance && instance.status === 'stored' ? ' (stored)' : '';
   $('#diagram-title').textContent = instance
-    ? instance.kind + ' ' + instance.definitionId + ' · ' + instance.instanceId + ' · ' + instance.status
+    ? instance.kind + ' ' + instance.definitionId + ' · ' + instance.instanceId + ' · ' + statusOf(instance) + where
     : view.diagramKey ? view.diagramKey.replace(':', ' ') : 'Select an instance or a definition';
-  $('#send-target').textContent = instance ? instance.instanceId : 'no instance selected';
-  $('#send-button').disabled = !instance;
+  $('#send-target').textContent = instance ? instance.instanceId + (where ? ' (not running here)' : '') : 'no instance selected';
+  $('#send-button').disabled = !instance || instance.status === 'stored';
   if (!instance) $('#current-state').textContent = '';
 }
 function renderEventTypes() {
@@ -235,6 +257,19 @@ function renderSteps() {
       el('td', {}, step), status, el('td', { class: 'attempts' }, String(timing.attempts)), el('td', { class: 'duration' }, took));
   });
   $('#steps tbody').replaceChildren(...(rows.length ? rows : [el('tr', { class: 'empty' }, el('td', { colspan: 4 }, 'No steps'))]));
+}
+
+// ─── stored history ───
+function renderHistory(entries) {
+  const section = $('#history-section');
+  section.hidden = entries === undefined;
+  $('#history').replaceChildren(...(entries || []).map((entry) => {
+    const item = el('li', { 'data-type': entry.type, 'data-seq': entry.seq },
+      el('time', { title: new Date(entry.at).toISOString() }, time(entry.at)), el('span', { class: 'type' }, entry.type));
+    const data = entry.data === undefined ? '' : JSON.stringify(entry.data);
+    if (data && data !== '{}') item.append(el('code', { class: 'payload', title: data }, data));
+    return item;
+  }));
 }
 
 // ─── event log ───

@@ -31,6 +31,15 @@ h2 { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: v
 .badge.active, .badge.running { background: #fff0e0; color: #d9480f; }
 .badge.done, .badge.completed { background: #e6f4ea; color: var(--ok); }
 .badge.error, .badge.failed { background: #fdecec; color: var(--bad); }
+.badge.cancelled, .badge.terminated, .badge.stopped { background: #eceff3; color: var(--muted); }
+.badge.needs-migration { background: #fff3bf; color: #8a6100; }
+.list li[data-source="store"] .id { font-style: italic; }
+.history-section ol { list-style: none; margin: 0; padding: 0; max-height: 220px; overflow: auto; font-size: 12px; }
+.history-section li { padding: 2px 0; border-bottom: 1px solid #f0f0ec; display: flex; flex-wrap: wrap; gap: 6px; }
+.history-section time { color: var(--muted); font-variant-numeric: tabular-nums; }
+.history-section .type { font-weight: 600; }
+.history-section .payload { width: 100%; font: 11px ui-monospace, SFMono-Regular, Menlo, monospace; color: #444; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.history-section h2 small { text-transform: none; letter-spacing: 0; font-weight: 400; }
 #diagram-panel { padding: 8px 16px; display: flex; flex-direction: column; }
 .panel-head { display: flex; align-items: baseline; gap: 16px; }
 .panel-head > * { flex: none; }
