@@ -4,7 +4,7 @@ import { MachineCatalog } from '../../compiler/catalog.js';
 import { compileFlowDefinition } from '../../compiler/flow.js';
 import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefinitions } from '../../compiler/system.js';
 import type { FlowMachineDefinition } from '../../compiler/types.js';
-import type { MachineEnvironment } from '../../machines/environment.js';
+import type { MachineEnvironment, TaskAttemptRequest } from '../../machines/environment.js';
 import { failedFlowResult, type FlowContext, type FlowExecutionResult } from '../../machines/flow-state.js';
 import { toSerializedError } from '../../machines/task-attempt.js';
 import type { NormalizedSystem } from '../dsl/normalize.js';
@@ -94,6 +94,8 @@ export class ReactiveSystemRuntime {
   private readonly hashes = new Map<string, string>();
   private readonly liveResults = new Map<string, Promise<FlowExecutionResult>>();
   private readonly terminations = new Map<string, string>();
+  /** With a store: attempts of declared tasks that have no implementation yet wait for one, by task id. */
+  private readonly awaitedImplementations = new Map<string, { registered: Promise<void>; resolve: () => void }>();
 
   constructor(system: SystemDefinition, options: RuntimeOptions = {}) {
     this.options = resolveRuntimeOptions(options);
@@ -212,6 +214,8 @@ export class ReactiveSystemRuntime {
   /** Registers the function that runs a task; it is called with the task's input alone. */
   registerTaskImplementation(taskId: string, implementation: TaskImplementation): void {
     this.tasks.register(taskId, implementation);
+    this.awaitedImplementations.get(taskId)?.resolve();
+    this.awaitedImplementations.delete(taskId);
   }
 
   registerTaskImplementations(implementations: Record<string, TaskImplementation>): void {
@@ -375,6 +379,7 @@ export class ReactiveSystemRuntime {
     const runTask: MachineEnvironment['runTask'] = durability
       ? async (request) => {
           await durability.whenDurable(request.instanceId);
+          if (!this.tasks.implementation(request.taskId) && this.tasks.definition(request.taskId)) await this.implementationOf(request);
           if (request.signal.aborted) throw { name: 'AbortError', message: 'The task attempt was stopped before it started' } satisfies SerializedError;
           return run(request);
         }
@@ -469,6 +474,32 @@ export class ReactiveSystemRuntime {
       version: restore?.record.version ?? 0,
       createdAt: restore?.record.createdAt ?? now,
       history: restore?.history ?? [{ at: now, type: 'instance.created', data: created }],
+    });
+  }
+
+  /**
+   * With a store, an attempt of a declared task with no implementation waits for one (as a durable engine's
+   * activity waits for a worker) instead of failing the instance for good: a runtime started before its
+   * implementations are registered, or without some of them, must not destroy what it recovered.
+   */
+  private implementationOf(request: TaskAttemptRequest): Promise<void> {
+    const { taskId, instanceId, attempt, signal } = request;
+    let awaited = this.awaitedImplementations.get(taskId);
+    if (!awaited) {
+      let resolve!: () => void;
+      const registered = new Promise<void>((r) => (resolve = r));
+      this.awaitedImplementations.set(taskId, (awaited = { registered, resolve }));
+      this.options.logger.warn(`Task "${taskId}" has no implementation; its attempts wait until runtime.registerTaskImplementation("${taskId}", fn) is called`, { taskId });
+    }
+    this.events.lifecycle('task.waiting', () => ({ taskId, instanceId, stepId: request.stepId, attempt }));
+    const { registered } = awaited;
+    return new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      signal.addEventListener('abort', stop, { once: true });
+      void registered.then(() => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      });
     });
   }
 

@@ -182,6 +182,30 @@ describe('recovery from a store', () => {
     expect(calls).toEqual(['charge:c1/charge/1']);
   });
 
+  it('lets an attempt whose task has no implementation yet wait for one, instead of failing what it recovered', async () => {
+    const store = new MemoryStore();
+    const clock = createClock();
+    const first = new ReactiveSystemRuntime(system, { store, clock });
+    first.registerTaskImplementations({ charge: () => ({ chargeId: 'ch' }), ship: () => deferred<unknown>().promise });
+    await first.start();
+    first.startFlow('checkout', { amount: 5, orderId: 'o1' }, { instanceId: 'c1' });
+    await clock.advance(300_000);
+    expect(stateText(first.getActor('c1').getSnapshot().value)).toBe('running.ship.$attempt');
+    first.stop();
+
+    const waiting: unknown[] = [];
+    const second = new ReactiveSystemRuntime(system, { store, clock, logger: { warn: () => undefined } });
+    second.registerEventHandler('task.waiting', (payload) => void waiting.push(payload));
+    await second.start();
+    await settle();
+    expect(waiting).toEqual([{ taskId: 'ship', instanceId: 'c1', stepId: 'ship', attempt: 1 }]);
+    expect(stateText(second.getActor('c1').getSnapshot().value)).toBe('running.ship.$attempt');
+    second.registerTaskImplementation('ship', () => ({ tracking: 'late' }));
+    await settle();
+    expect(stateText(second.getActor('c1').getSnapshot().value)).toBe('running.arrived');
+    expect((await second.getInstance('c1')).status).toBe('running');
+  });
+
   it('says when a new instance is stored, so a caller knows a crash can no longer lose it', async () => {
     const store = new MemoryStore();
     const runtime = boot(store, createClock(), []);
