@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { PersistenceError, type SerializedError } from '../errors.js';
-import type { HistoryEntry, HistoryEntryType, InstanceKind, InstanceRecord, InstanceStatus, InstanceSummary } from './store.js';
+import { PersistenceError } from '../errors.js';
+import type { RowDialect } from './row-reader.js';
 
 // The PostgreSQL tables mirror the SQLite store's (sqlite-schema.ts), column for column. JSON columns are `json`,
 // not `jsonb`: stored as written (key order kept, `\u0000` accepted), still checked to be JSON by the server.
@@ -122,106 +122,11 @@ function isSqlError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('42');
 }
 
-/** Columns of `instances` that a summary reads (all but `snapshot`). */
-export const SUMMARY_COLUMNS =
-  'instance_id, kind, definition_id, status, system_id, system_version, machine_hash, version, created_at, updated_at, finished_at, error';
-
-/** A row as `pg` returns it (`json` parsed, `bigint` as a string): nothing about it is trusted. */
-export type PostgresRow = Record<string, unknown>;
-
-const KINDS: readonly InstanceKind[] = ['flow', 'process'];
-const STATUSES: readonly InstanceStatus[] = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'needs-migration'];
-
-/** Decodes rows, throwing `PersistenceError('STORE_CORRUPT')` that names the instance, the column and what is wrong. */
-export class PostgresRowReader {
-  constructor(private readonly where: string) {}
-
-  summary(row: PostgresRow): InstanceSummary {
-    const summary: InstanceSummary = {
-      instanceId: this.text(row, 'instance_id'),
-      kind: this.oneOf(row, 'kind', KINDS),
-      definitionId: this.text(row, 'definition_id'),
-      status: this.oneOf(row, 'status', STATUSES),
-      systemId: this.text(row, 'system_id'),
-      systemVersion: this.text(row, 'system_version'),
-      machineHash: this.text(row, 'machine_hash'),
-      version: this.integer(row, 'version'),
-      createdAt: this.integer(row, 'created_at'),
-      updatedAt: this.integer(row, 'updated_at'),
-    };
-    if (row['finished_at'] !== null && row['finished_at'] !== undefined) summary.finishedAt = this.integer(row, 'finished_at');
-    const error = row['error'];
-    if (error !== null && error !== undefined) {
-      if (!isObject(error) || typeof (error as Partial<SerializedError>).message !== 'string') {
-        throw this.corrupt(row, 'error', 'is not a serialized error ({ name, message })');
-      }
-      summary.error = error as InstanceSummary['error'] & object;
-    }
-    return summary;
-  }
-
-  record(row: PostgresRow): InstanceRecord {
-    const snapshot = row['snapshot'];
-    // A persisted XState snapshot is always an object; anything else cannot be restored.
-    if (!isObject(snapshot)) throw this.corrupt(row, 'snapshot', `is ${describe(snapshot)}, expected a persisted snapshot (an object)`);
-    return { ...this.summary(row), snapshot };
-  }
-
-  history(row: PostgresRow): HistoryEntry {
-    const entry: HistoryEntry = {
-      instanceId: this.text(row, 'instance_id'),
-      seq: this.integer(row, 'seq'),
-      at: this.integer(row, 'at'),
-      type: this.text(row, 'type') as HistoryEntryType,
-    };
-    const data = row['data'];
-    if (data !== null && data !== undefined) {
-      if (!isObject(data)) throw this.corrupt(row, 'data', `of history entry ${entry.seq} is ${describe(data)}, expected an object`);
-      entry.data = data;
-    }
-    return entry;
-  }
-
-  /** The id to report a row under, even when the column itself is damaged. */
-  static idOf(row: PostgresRow): string {
-    const id = row['instance_id'];
-    return typeof id === 'string' ? id : String(id);
-  }
-
-  private text(row: PostgresRow, column: string): string {
-    const value = row[column];
-    if (typeof value !== 'string') throw this.corrupt(row, column, `is ${describe(value)}, expected text`);
-    return value;
-  }
-
-  /** `integer` columns arrive as numbers, `bigint` ones as decimal strings. */
-  private integer(row: PostgresRow, column: string): number {
-    const value = row[column];
-    const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw this.corrupt(row, column, `is ${describe(value)}, expected an integer`);
-    return number;
-  }
-
-  private oneOf<T extends string>(row: PostgresRow, column: string, allowed: readonly T[]): T {
-    const value = this.text(row, column);
-    if (!(allowed as readonly string[]).includes(value)) {
-      throw this.corrupt(row, column, `is ${JSON.stringify(value)}, expected one of ${allowed.join(', ')}`);
-    }
-    return value as T;
-  }
-
-  private corrupt(row: PostgresRow, column: string, problem: string): PersistenceError {
-    const instanceId = PostgresRowReader.idOf(row);
-    return new PersistenceError('STORE_CORRUPT', `${this.where}: instance "${instanceId}": column ${column} ${problem}`, { instanceId });
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'missing';
-  if (Array.isArray(value)) return 'an array';
-  return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+/** How `pg` hands back columns: `json` already parsed, `bigint` as a decimal string. */
+export function postgresDialect(where: string): RowDialect {
+  return {
+    where,
+    json: (value) => (value === undefined ? { problem: 'is missing' } : { value }),
+    integer: (value) => (typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined),
+  };
 }

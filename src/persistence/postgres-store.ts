@@ -10,7 +10,8 @@ import {
   toJson,
   UNFINISHED_STATUSES,
 } from './store-rules.js';
-import { migratePostgresSchema, PostgresRowReader, quoteIdentifier, SUMMARY_COLUMNS, type PostgresRow } from './postgres-schema.js';
+import { migratePostgresSchema, postgresDialect, quoteIdentifier } from './postgres-schema.js';
+import { InstanceRowReader, SUMMARY_COLUMNS, type InstanceRow as PostgresRow } from './row-reader.js';
 import {
   FINISHED_STATUSES,
   type HistoryEntry,
@@ -63,7 +64,7 @@ export class PostgresStore implements SnapshotStore {
   private readonly ownsPool: boolean;
   private readonly schema: string;
   private readonly table: { instances: string; history: string };
-  private readonly reader: PostgresRowReader;
+  private readonly reader: InstanceRowReader;
   private readonly where: string;
   private schemaReady: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -100,7 +101,7 @@ export class PostgresStore implements SnapshotStore {
     this.table = { instances: `${s}.instances`, history: `${s}.history` };
     this.description = describeServer(options.connectionString, this.pool.options);
     this.where = `PostgreSQL store ${this.description}`;
-    this.reader = new PostgresRowReader(this.where);
+    this.reader = new InstanceRowReader(postgresDialect(this.where));
   }
 
   init(): Promise<void> {
@@ -178,7 +179,7 @@ export class PostgresStore implements SnapshotStore {
         try {
           records.push(this.reader.record(row));
         } catch (error) {
-          unreadable.push({ instanceId: PostgresRowReader.idOf(row), error: serializeStoreError(error) });
+          unreadable.push({ instanceId: InstanceRowReader.idOf(row), error: serializeStoreError(error) });
         }
       }
       return { records, unreadable };

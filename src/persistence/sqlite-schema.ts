@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { PersistenceError, type SerializedError } from '../errors.js';
-import type { HistoryEntry, HistoryEntryType, InstanceKind, InstanceRecord, InstanceStatus, InstanceSummary } from './store.js';
+import { PersistenceError } from '../errors.js';
+import { describe, type RowDialect } from './row-reader.js';
 
 /** One step of the SQLite schema; applied in order, each at most once. */
 export interface SqliteMigration {
@@ -105,105 +105,18 @@ export function migrateSqliteSchema(db: BetterSqlite3.Database, path: string): v
   }).immediate();
 }
 
-/** Columns of `instances` that a summary reads (all but `snapshot`). */
-export const SUMMARY_COLUMNS =
-  'instance_id, kind, definition_id, status, system_id, system_version, machine_hash, version, created_at, updated_at, finished_at, error';
-
-/** An `instances` row as SQLite returns it: nothing about it is trusted. */
-export type InstanceRow = Record<string, unknown>;
-
-const KINDS: readonly InstanceKind[] = ['flow', 'process'];
-const STATUSES: readonly InstanceStatus[] = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'needs-migration'];
-
-/** Decodes rows, throwing `PersistenceError('STORE_CORRUPT')` that names the instance, the column and what is wrong. */
-export class InstanceRowReader {
-  constructor(private readonly path: string) {}
-
-  summary(row: InstanceRow): InstanceSummary {
-    const summary: InstanceSummary = {
-      instanceId: this.text(row, 'instance_id'),
-      kind: this.oneOf(row, 'kind', KINDS),
-      definitionId: this.text(row, 'definition_id'),
-      status: this.oneOf(row, 'status', STATUSES),
-      systemId: this.text(row, 'system_id'),
-      systemVersion: this.text(row, 'system_version'),
-      machineHash: this.text(row, 'machine_hash'),
-      version: this.integer(row, 'version'),
-      createdAt: this.integer(row, 'created_at'),
-      updatedAt: this.integer(row, 'updated_at'),
-    };
-    if (row['finished_at'] !== null && row['finished_at'] !== undefined) summary.finishedAt = this.integer(row, 'finished_at');
-    if (row['error'] !== null && row['error'] !== undefined) {
-      const error = this.json(row, 'error');
-      if (typeof error !== 'object' || error === null || typeof (error as SerializedError).message !== 'string') {
-        throw this.corrupt(row, 'error', 'is not a serialized error ({ name, message })');
+/** How SQLite hands back columns: JSON as text, integers as numbers. */
+export function sqliteDialect(path: string): RowDialect {
+  return {
+    where: `SQLite store "${path}"`,
+    json: (value) => {
+      if (typeof value !== 'string') return { problem: `is ${describe(value)}, expected JSON text` };
+      try {
+        return { value: JSON.parse(value) as unknown };
+      } catch (error) {
+        return { problem: `is not valid JSON (${(error as Error).message})`, cause: error };
       }
-      summary.error = error as InstanceSummary['error'] & object;
-    }
-    return summary;
-  }
-
-  record(row: InstanceRow): InstanceRecord {
-    return { ...this.summary(row), snapshot: this.json(row, 'snapshot') };
-  }
-
-  history(row: InstanceRow): HistoryEntry {
-    const entry: HistoryEntry = {
-      instanceId: this.text(row, 'instance_id'),
-      seq: this.integer(row, 'seq'),
-      at: this.integer(row, 'at'),
-      type: this.text(row, 'type') as HistoryEntryType,
-    };
-    if (row['data'] !== null && row['data'] !== undefined) entry.data = this.json(row, 'data') as Record<string, unknown>;
-    return entry;
-  }
-
-  /** The id to report a row under, even when the column itself is damaged. */
-  static idOf(row: InstanceRow): string {
-    const id = row['instance_id'];
-    return typeof id === 'string' ? id : String(id);
-  }
-
-  private text(row: InstanceRow, column: string): string {
-    const value = row[column];
-    if (typeof value !== 'string') throw this.corrupt(row, column, `is ${describe(value)}, expected text`);
-    return value;
-  }
-
-  private integer(row: InstanceRow, column: string): number {
-    const value = row[column];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw this.corrupt(row, column, `is ${describe(value)}, expected an integer`);
-    return value;
-  }
-
-  private oneOf<T extends string>(row: InstanceRow, column: string, allowed: readonly T[]): T {
-    const value = this.text(row, column);
-    if (!(allowed as readonly string[]).includes(value)) {
-      throw this.corrupt(row, column, `is ${JSON.stringify(value)}, expected one of ${allowed.join(', ')}`);
-    }
-    return value as T;
-  }
-
-  private json(row: InstanceRow, column: string): unknown {
-    const text = this.text(row, column);
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw this.corrupt(row, column, `is not valid JSON (${(error as Error).message})`, error);
-    }
-  }
-
-  private corrupt(row: InstanceRow, column: string, problem: string, cause?: unknown): PersistenceError {
-    const instanceId = InstanceRowReader.idOf(row);
-    return new PersistenceError('STORE_CORRUPT', `SQLite store "${this.path}": instance "${instanceId}": column ${column} ${problem}`, {
-      instanceId,
-      ...(cause === undefined ? {} : { cause }),
-    });
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'missing';
-  if (Buffer.isBuffer(value)) return 'a blob';
-  return `${typeof value} ${JSON.stringify(typeof value === 'bigint' ? String(value) : value).slice(0, 40)}`;
+    },
+    integer: (value) => (typeof value === 'number' ? value : undefined),
+  };
 }

@@ -11,7 +11,8 @@ import {
   toJson,
   UNFINISHED_STATUSES,
 } from './store-rules.js';
-import { InstanceRowReader, migrateSqliteSchema, SUMMARY_COLUMNS, type InstanceRow } from './sqlite-schema.js';
+import { InstanceRowReader, SUMMARY_COLUMNS, type InstanceRow } from './row-reader.js';
+import { migrateSqliteSchema, sqliteDialect } from './sqlite-schema.js';
 import {
   FINISHED_STATUSES,
   type HistoryEntry,
@@ -81,7 +82,7 @@ export class SqliteStore implements SnapshotStore {
     this.description = `sqlite:${path}`;
     this.synchronous = synchronous;
     this.busyTimeoutMs = busyTimeoutMs;
-    this.reader = new InstanceRowReader(path);
+    this.reader = new InstanceRowReader(sqliteDialect(path));
   }
 
   async init(): Promise<void> {
