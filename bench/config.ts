@@ -16,16 +16,31 @@ export interface BenchConfig {
   outFile: string;
   /** Measure the TypeScript source under tsx instead of the transpiled JavaScript (`--tsx`). */
   fromSource: boolean;
+  /** Parts to run (`--only durable`, `--only flows,processes`). @default all of them */
+  only: readonly BenchSection[];
+  /** Waiting instances PostgreSQL recovers (`--pg-instances`). @default `instances` */
+  pgInstances?: number;
+}
+
+/** The parts of the benchmark: workloads 1–4, 5–6, and the durable workloads 7–8. */
+export const BENCH_SECTIONS = ['flows', 'processes', 'durable'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
+function sections(text: string): BenchSection[] {
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(BENCH_SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--only expects ${BENCH_SECTIONS.join(', ')} (comma-separated), got "${text}"`);
+  return names as BenchSection[];
 }
 
 const FULL = { budgetMs: 1500, sliceMs: 250, warmupMs: 800, repeats: 3, instances: 10_000 };
 const QUICK = { budgetMs: 200, sliceMs: 100, warmupMs: 50, repeats: 1, instances: 2_000 };
 
-/** `--quick`, `--tsx`, `--out <file>`, `--budget <ms>`, `--repeats <n>`, `--instances <n>`. Unknown flags are errors. */
+/** `--quick`, `--tsx`, `--out <file>`, `--budget <ms>`, `--repeats <n>`, `--instances <n>`, `--only <sections>`, `--pg-instances <n>`. Unknown flags are errors. */
 export function parseArgs(argv: readonly string[]): BenchConfig {
   const quick = argv.includes('--quick');
   const base = quick ? QUICK : FULL;
-  const config: BenchConfig = { quick, ...base, outFile: quick ? 'bench/results.quick.json' : 'bench/results.json', fromSource: argv.includes('--tsx') };
+  const config: BenchConfig = { quick, ...base, outFile: quick ? 'bench/results.quick.json' : 'bench/results.json', fromSource: argv.includes('--tsx'), only: BENCH_SECTIONS };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -43,7 +58,9 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     else if (arg === '--budget') config.budgetMs = positive(value());
     else if (arg === '--repeats') config.repeats = Math.round(positive(value()));
     else if (arg === '--instances') config.instances = Math.round(positive(value()));
-    else throw new Error(`Unknown option "${arg}" (known: --quick, --tsx, --out <file>, --budget <ms>, --repeats <n>, --instances <n>)`);
+    else if (arg === '--only') config.only = sections(value());
+    else if (arg === '--pg-instances') config.pgInstances = Math.round(positive(value()));
+    else throw new Error(`Unknown option "${arg}" (known: --quick, --tsx, --out <file>, --budget <ms>, --repeats <n>, --instances <n>, --only <${BENCH_SECTIONS.join('|')}>, --pg-instances <n>)`);
   }
   return config;
 }

@@ -1,4 +1,5 @@
-// `tsx bench/profile.ts <sequential|parallel|retry|condition|events> <runtime-core|xstate|async> [ms] [--tsx]`
+// `tsx bench/profile.ts <sequential|parallel|retry|condition|events> <runtime-core|xstate|async> [ms] [--tsx]`, or
+// `tsx bench/profile.ts durable <in-memory|memory|sqlite-normal|sqlite-full|postgres|postgres-async> [ms]`
 // CPU-profiles one workload of one implementation (transpiled JavaScript unless --tsx) and prints where
 // the time of one flow (or event) goes; the profile is written to bench/profiles/.
 import { isBenchChild, relaunch } from './launch.js';

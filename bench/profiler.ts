@@ -1,8 +1,12 @@
 // Profiles one workload of one implementation, after a warm-up, with the inspector's CPU profiler.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { measureAsync, measureSync, type Sample } from './measure.js';
 import { summarizeProfile, type CpuProfile } from './profile-summary.js';
+import { benchPostgres, benchSchemaPrefix, dropSchemas } from './support/postgres.js';
+import { DURABLE_KINDS, durableRunner, isPostgres, openStore, type DurableKind, type DurableRunner, type StoreSetup } from './workloads/durable.js';
 import { flowWorkloads } from './workloads/all.js';
 import { populations, type ProcessImplementation } from './workloads/processes.js';
 import { IMPLEMENTATIONS, type Implementation } from './workloads/types.js';
@@ -12,10 +16,41 @@ interface Profiled {
    * runtime-core, so what the JIT has seen matters, as in the benchmark) untimed. */
   warmUp(ms: number): Promise<void>;
   measure(ms: number): Promise<Sample>;
+  /** Removes what the workload made (temp files, a PostgreSQL cluster). */
+  dispose?(): Promise<void>;
+}
+
+/** The 10-step flow with one store (`durable <kind>`): the store's data in a temp dir or schema, removed after. */
+function prepareDurable(kind: string): Profiled {
+  if (!DURABLE_KINDS.includes(kind as DurableKind)) throw new Error(`durable: one of ${DURABLE_KINDS.join(', ')}`);
+  const setup: StoreSetup = { dir: mkdtempSync(join(tmpdir(), 'runtime-core-profile-')), postgres: undefined, schemaPrefix: benchSchemaPrefix(), schemas: new Set() };
+  let runner: DurableRunner | undefined;
+  const run = () => runner as DurableRunner;
+  return {
+    warmUp: async (ms) => {
+      if (isPostgres(kind as DurableKind)) {
+        const server = await benchPostgres();
+        if (typeof server === 'string') throw new Error(server);
+        setup.postgres = server;
+      }
+      runner = await durableRunner(openStore(kind as DurableKind, setup, 'profile'));
+      await measureAsync(run().run, ms);
+    },
+    measure: (ms) => measureAsync(run().run, ms),
+    dispose: async () => {
+      await runner?.runtime.close();
+      if (setup.postgres) {
+        await dropSchemas(setup.postgres.url, setup.schemas);
+        await setup.postgres.release();
+      }
+      rmSync(setup.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The operation to profile. */
 function prepare(name: string, implementation: string): Profiled {
+  if (name === 'durable') return prepareDurable(implementation);
   if (name === 'events') {
     if (implementation !== 'runtime-core' && implementation !== 'xstate') throw new Error('events: runtime-core or xstate');
     const population = populations[implementation as ProcessImplementation]();
@@ -25,7 +60,7 @@ function prepare(name: string, implementation: string): Profiled {
     return { warmUp: async (ms) => void (await measure(ms)), measure };
   }
   const workload = flowWorkloads.find((w) => w.id === name);
-  if (!workload) throw new Error(`Unknown workload "${name}" (known: ${flowWorkloads.map((w) => w.id).join(', ')}, events)`);
+  if (!workload) throw new Error(`Unknown workload "${name}" (known: ${flowWorkloads.map((w) => w.id).join(', ')}, events, durable)`);
   if (!IMPLEMENTATIONS.includes(implementation as Implementation)) throw new Error(`Unknown implementation "${implementation}" (known: ${IMPLEMENTATIONS.join(', ')})`);
   const runners = workload.create();
   const run = runners[implementation as Implementation];
@@ -52,6 +87,7 @@ export async function profileWorkload(name: string, implementation: string, budg
   const sample = await profiled.measure(budgetMs);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
+  await profiled.dispose?.();
 
   mkdirSync('bench/profiles', { recursive: true });
   const file = `bench/profiles/${name}-${implementation}.cpuprofile`;

@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchConfig } from './config.js';
 import { median } from './measure.js';
+import { int, ratio, round2, table } from './table.js';
+import { formatDurable } from './report-durable.js';
+import type { DurableResult } from './suites/durable.js';
 import type { FlowResult } from './suites/flows.js';
 import type { ProcessResult } from './suites/processes.js';
 
@@ -27,10 +30,20 @@ export interface Report {
       targetMet: boolean;
     }
   >;
-  processes: ProcessResult & {
+  /** Absent when `--only` left workloads 5 and 6 out (the flows are then an empty list). */
+  processes?: ProcessResult & {
     ratios: { bytesRuntimeCoreVsXstate: number; eventsRuntimeCoreVsXstate: number };
     targetMet: boolean;
   };
+  /** Workloads 7 and 8 (stores, recovery); absent when `--only` left them out. */
+  durable?: DurableResult;
+}
+
+/** What a run measured: `--only` leaves sections out. */
+export interface Measured {
+  flows: FlowResult[];
+  processes?: ProcessResult;
+  durable?: DurableResult;
 }
 
 /** Median over repetitions of `a[r] / b[r]`. */
@@ -46,7 +59,8 @@ function sourceVersion(): { commit: string; engineModified: boolean } | undefine
   }
 }
 
-export function buildReport(config: BenchConfig, run: { gcExposed: boolean; fromSource: boolean; loadBefore: number }, flows: FlowResult[], processes: ProcessResult, durationMs: number): Report {
+export function buildReport(config: BenchConfig, run: { gcExposed: boolean; fromSource: boolean; loadBefore: number }, measured: Measured, durationMs: number): Report {
+  const { flows, processes, durable } = measured;
   const cpus = os.cpus();
   return {
     meta: {
@@ -56,6 +70,7 @@ export function buildReport(config: BenchConfig, run: { gcExposed: boolean; from
       cpus: cpus.length,
       cpuModel: cpus[0]?.model ?? 'unknown',
       quick: config.quick,
+      sections: config.only,
       budgetMs: config.budgetMs,
       sliceMs: config.sliceMs,
       warmupMs: config.warmupMs,
@@ -83,29 +98,21 @@ export function buildReport(config: BenchConfig, run: { gcExposed: boolean; from
       }
       return out;
     }),
-    processes: {
-      ...processes,
-      ratios: {
-        bytesRuntimeCoreVsXstate: pairedRatio(processes.bytesPerInstanceRuns['runtime-core'], processes.bytesPerInstanceRuns.xstate),
-        eventsRuntimeCoreVsXstate: pairedRatio(processes.eventsPerSecondRuns['runtime-core'], processes.eventsPerSecondRuns.xstate),
+    ...(processes && {
+      processes: {
+        ...processes,
+        ratios: {
+          bytesRuntimeCoreVsXstate: pairedRatio(processes.bytesPerInstanceRuns['runtime-core'], processes.bytesPerInstanceRuns.xstate),
+          eventsRuntimeCoreVsXstate: pairedRatio(processes.eventsPerSecondRuns['runtime-core'], processes.eventsPerSecondRuns.xstate),
+        },
+        targetMet: processes.bytesPerInstance['runtime-core'] <= TARGETS.bytesPerIdleInstance,
       },
-      targetMet: processes.bytesPerInstance['runtime-core'] <= TARGETS.bytesPerIdleInstance,
-    },
+    }),
+    ...(durable && { durable }),
   };
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-/** Two decimals, or two significant digits below 0.1 (runtime-core against plain async is far below 1). */
-const ratio = (n: number) => (!Number.isFinite(n) ? '–' : `${n >= 0.1 ? n.toFixed(2) : n.toPrecision(2)}×`);
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
-
-function table(rows: string[][]): string {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
-  const [head, ...body] = rows;
-  return [line(head ?? []), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
 
 const cpus = (meta: Record<string, unknown>) => Number(meta.cpus) || 1;
 
@@ -122,11 +129,13 @@ export function formatReport(report: Report): string {
     }
   }
   const p = report.processes;
-  rows.push([
-    `idle instance heap (${int(p.instances)})`, 'B/instance', int(p.bytesPerInstance['runtime-core']), int(p.bytesPerInstance.xstate), '', ratio(p.ratios.bytesRuntimeCoreVsXstate), '',
-    `≤ ${int(report.targets.bytesPerIdleInstance)} B`, verdict(p.targetMet),
-  ]);
-  rows.push(['events to instances', 'events/s', int(p.eventsPerSecond['runtime-core']), int(p.eventsPerSecond.xstate), '', ratio(p.ratios.eventsRuntimeCoreVsXstate), '', '', '']);
+  if (p) {
+    rows.push([
+      `idle instance heap (${int(p.instances)})`, 'B/instance', int(p.bytesPerInstance['runtime-core']), int(p.bytesPerInstance.xstate), '', ratio(p.ratios.bytesRuntimeCoreVsXstate), '',
+      `≤ ${int(report.targets.bytesPerIdleInstance)} B`, verdict(p.targetMet),
+    ]);
+    rows.push(['events to instances', 'events/s', int(p.eventsPerSecond['runtime-core']), int(p.eventsPerSecond.xstate), '', ratio(p.ratios.eventsRuntimeCoreVsXstate), '', '', '']);
+  }
   const m = report.meta;
   const header = `runtime-core benchmark — Node ${String(m.node)}, ${String(m.cpus)} × ${String(m.cpuModel)}; ` +
     `${String(m.budgetMs)} ms per measurement (in ${String(m.sliceMs)} ms slices, interleaved), median of ${String(m.repeats)}${m.quick ? ' (--quick)' : ''}; ${String(m.code)}` +
@@ -134,5 +143,6 @@ export function formatReport(report: Report): string {
   const load = m.loadAverage as { before: number; after: number };
   const busy = Math.max(load.before, load.after) > cpus(m) ? `\nWARNING: load average ${load.before} → ${load.after} on ${cpus(m)} cores: other work competed for the CPU.` : '';
   const note = 'Ratios: median over repetitions of runtime-core / other, both measured in the same repetition (interleaved).';
-  return `${header}${busy}\n\n${table(rows)}\n${note}\n`;
+  const main = rows.length > 1 ? `\n\n${table(rows)}\n${note}\n` : '\n';
+  return `${header}${busy}${main}${report.durable ? `\n${formatDurable(report.durable)}` : ''}`;
 }
