@@ -21,6 +21,8 @@ export interface DurabilityOptions {
   listener: DurabilityListener;
   /** First and longest wait between attempts to write while the store is unavailable. */
   retry: { initialDelayMs: number; maxDelayMs: number };
+  /** Writes in flight at once, over all instances. */
+  maxConcurrentWrites: number;
 }
 
 export interface TrackSpec {
@@ -42,8 +44,30 @@ export interface TrackSpec {
  */
 export class Durability {
   private readonly instances = new Map<string, DurableInstance>();
+  private writes = 0;
+  private readonly queued: Array<() => void> = [];
 
   constructor(readonly options: DurabilityOptions) {}
+
+  /**
+   * A slot for one write. Writes beyond `maxConcurrentWrites` wait here, in order, rather than in a database
+   * pool whose wait counts against its connection timeout (10,000 instances recovered at once, say).
+   * @internal
+   */
+  acquire(): Promise<void> {
+    if (this.writes < this.options.maxConcurrentWrites) {
+      this.writes++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queued.push(resolve));
+  }
+
+  /** @internal */
+  release(): void {
+    const next = this.queued.shift();
+    if (next) next();
+    else this.writes--;
+  }
 
   /** Starts persisting an instance; returns the `inspect` callback its actor must be created with. */
   track(spec: TrackSpec): DurableInstance {
@@ -74,6 +98,11 @@ export class Durability {
       if (slash < 0) return Promise.resolve();
       id = id.slice(0, slash);
     }
+  }
+
+  /** Resolves once every instance's latest state is stored; stays pending while the store is unavailable. */
+  async whenAllDurable(): Promise<void> {
+    await Promise.all([...this.instances.values()].map((durable) => durable.whenDurable()));
   }
 
   /** Waits for every pending write (those that can succeed). */
@@ -186,6 +215,18 @@ export class DurableInstance {
 
   private flush(): Promise<void> {
     if (this.writing || this.detached || !this.dirty || !this.actor) return this.writing ?? Promise.resolve();
+    // A write waits for a free slot, then stores the state of that moment (not of when it queued).
+    const write = this.owner.acquire().then(() => this.write());
+    this.writing = write;
+    return write;
+  }
+
+  private write(): Promise<void> {
+    if (this.detached || !this.dirty) {
+      this.writing = undefined;
+      this.owner.release();
+      return Promise.resolve();
+    }
     this.dirty = false;
     this.inflightWaiters.push(...this.nextWaiters);
     this.nextWaiters = [];
@@ -195,18 +236,20 @@ export class DurableInstance {
     try {
       record = this.record(history);
     } catch (thrown) {
-      // A snapshot that cannot be serialised is a bug in a machine, not a store outage: say which instance.
-      this.failed(new PersistenceError('STORE_CORRUPT', `Instance "${this.instanceId}": its snapshot cannot be stored: ${toSerializedError(thrown).message}`, { instanceId: this.instanceId, cause: thrown }), history);
+      this.owner.release();
+      this.failed(new PersistenceError('STORE_CORRUPT', `Instance "${this.instanceId}": its snapshot cannot be read: ${toSerializedError(thrown).message}`, { instanceId: this.instanceId, cause: thrown }), history);
       return Promise.resolve();
     }
-    const write = this.owner.options.store
-      .save({ record, expectedVersion: this.version, history })
-      .then(
-        () => this.written(record),
-        (error: unknown) => this.failed(error, history),
-      );
-    this.writing = write;
-    return write;
+    return this.owner.options.store.save({ record, expectedVersion: this.version, history }).then(
+      () => {
+        this.owner.release();
+        this.written(record);
+      },
+      (error: unknown) => {
+        this.owner.release();
+        this.failed(error, history);
+      },
+    );
   }
 
   private written(record: InstanceRecord): void {
@@ -248,10 +291,13 @@ export class DurableInstance {
     this.retryDelayMs = this.retryDelayMs === 0 ? initialDelayMs : Math.min(this.retryDelayMs * 2, maxDelayMs);
     if (!this.degraded) {
       this.degraded = true;
+      // A snapshot the store cannot serialise (a BigInt or a cycle in context) is a machine's bug, not an outage.
       const failure =
         error instanceof PersistenceError
           ? error
-          : new PersistenceError('STORE_UNAVAILABLE', `Instance "${this.instanceId}": the store failed: ${toSerializedError(error).message}`, { instanceId: this.instanceId, cause: error });
+          : error instanceof TypeError
+            ? new PersistenceError('STORE_CORRUPT', `Instance "${this.instanceId}": its snapshot cannot be stored: ${error.message}`, { instanceId: this.instanceId, cause: error })
+            : new PersistenceError('STORE_UNAVAILABLE', `Instance "${this.instanceId}": the store failed: ${toSerializedError(error).message}`, { instanceId: this.instanceId, cause: error });
       this.owner.options.listener.unavailable(this.instanceId, failure);
     }
     this.retryTimer = setTimeout(() => {
@@ -283,8 +329,8 @@ export class DurableInstance {
       updatedAt: now,
       ...(finished ? { finishedAt: now } : {}),
       ...(error ? { error } : {}),
-      // JSON now: a snapshot that holds something else fails here, with the instance named, not in the store.
-      snapshot: JSON.parse(JSON.stringify(snapshot)) as unknown,
+      // Serialised once, by the store. XState never changes a snapshot in place, so it cannot move under an async write.
+      snapshot,
     };
   }
 }

@@ -78,6 +78,7 @@ export class DurableInstances {
       systemVersion: runtime.systemVersion,
       now: () => Math.floor(options.clock.now()),
       retry: options.storeRetry,
+      maxConcurrentWrites: options.storeConcurrency,
       listener: {
         conflict: (instanceId, error) => this.lost(instanceId, error),
         unavailable: (instanceId, error) => {

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   retention?: Duration;
   /** With a store: waits between attempts to write while the store is unavailable. @default { initialDelay: 100, maxDelay: 5000 } */
   storeRetry?: { initialDelay?: Duration; maxDelay?: Duration };
+  /** With a store: writes in flight at once; keep it under the database pool's size. @default 8 */
+  storeConcurrency?: number;
 }
 
 export interface ResolvedRuntimeOptions {
@@ -41,6 +43,7 @@ export interface ResolvedRuntimeOptions {
   store: SnapshotStore | undefined;
   retentionMs: number | undefined;
   storeRetry: { initialDelayMs: number; maxDelayMs: number };
+  storeConcurrency: number;
 }
 
 const silent = () => undefined;
@@ -60,9 +63,15 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     random: options.random ?? Math.random,
     store: options.store,
     retentionMs: options.retention === undefined ? undefined : parseDuration(options.retention, 'options.retention'),
+    storeConcurrency: positiveInteger(options.storeConcurrency ?? 8, 'options.storeConcurrency'),
     storeRetry: {
       initialDelayMs: options.storeRetry?.initialDelay === undefined ? 100 : parseDuration(options.storeRetry.initialDelay, 'options.storeRetry.initialDelay'),
       maxDelayMs: options.storeRetry?.maxDelay === undefined ? 5000 : parseDuration(options.storeRetry.maxDelay, 'options.storeRetry.maxDelay'),
     },
   };
+}
+
+function positiveInteger(value: number, path: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${path} must be a positive integer, got ${String(value)}`);
+  return value;
 }

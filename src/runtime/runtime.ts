@@ -198,8 +198,7 @@ export class ReactiveSystemRuntime {
    */
   async whenStored(instanceId?: string): Promise<void> {
     if (!this.durability) return;
-    const durability = this.durability;
-    await Promise.all((instanceId === undefined ? this.instances.ids() : [instanceId]).map((id) => durability.whenDurable(id)));
+    await (instanceId === undefined ? this.durability.whenAllDurable() : this.durability.whenDurable(instanceId));
   }
 
   /** Waits for pending writes, stops every instance (they stay stored as they were) and closes the store. */

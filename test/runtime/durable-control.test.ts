@@ -155,6 +155,34 @@ describe('a system that changed while instances ran', () => {
   });
 });
 
+describe('many writes at once', () => {
+  it('keeps at most storeConcurrency writes in flight, queued in order, and stores every instance', async () => {
+    let inFlight = 0;
+    let most = 0;
+    class SlowStore extends MemoryStore {
+      override async save(request: Parameters<MemoryStore['save']>[0]): Promise<void> {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        inFlight--;
+        return super.save(request);
+      }
+    }
+    const store = new SlowStore();
+    const clock = createClock();
+    const runtime = new ReactiveSystemRuntime(waitThenShip(), { store, clock, logger: quiet, storeConcurrency: 2 });
+    runtime.registerTaskImplementations({ pack: () => ({ box: 1 }), ship: () => ({ tracking: 'T' }) });
+    await runtime.start();
+    for (let i = 0; i < 20; i++) runtime.startFlow('delivery', {}, { instanceId: `d${i}` });
+    await runtime.whenStored();
+    await clock.advance(3_600_000);
+    await runtime.whenStored();
+    expect(most).toBe(2);
+    expect((await runtime.listInstances({ status: 'completed' })).instances).toHaveLength(20);
+    expect(() => new ReactiveSystemRuntime(waitThenShip(), { store, storeConcurrency: 0 })).toThrow(/storeConcurrency must be a positive integer/);
+  });
+});
+
 describe('two runtimes on one store', () => {
   it('lets only one advance an instance: the other gets a conflict, stops its copy, and the task runs once', async () => {
     const store = new MemoryStore();
