@@ -28,7 +28,7 @@ export interface DurableFlowResult {
   historyEntriesPerFlow: number;
   /** JSON length of the written snapshots: mean over a flow's writes, and the last (the completed flow's). */
   snapshotBytes: { mean: number; last: number };
-  /** The runtime copies each snapshot with JSON.parse(JSON.stringify(…)) before the store stringifies it again. */
+  /** What serialising a snapshot costs (the store does it once per write), and a full JSON copy for comparison. */
   jsonRoundTrip: { usPerWrite: number; usPerFlow: number; stringifyUsPerWrite: number };
 }
 
