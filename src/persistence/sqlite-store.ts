@@ -246,7 +246,23 @@ export class SqliteStore implements SnapshotStore {
     try {
       return work(db);
     } catch (error) {
+      if (this.path !== ':memory:' && this.db === db && connectionUnusable(error)) this.forgetConnection();
       throw this.translate(error, operation, instanceId);
+    }
+  }
+
+  /**
+   * Closes the connection so the next operation opens the file again: a connection opened while the file was
+   * read-only (or whose file went away) stays so even after the file is repaired.
+   */
+  private forgetConnection(): void {
+    const db = this.db;
+    this.db = undefined;
+    this.statements.clear();
+    try {
+      if (db?.open === true) db.close();
+    } catch {
+      // The connection is being dropped because it failed; failing to close it as well changes nothing.
     }
   }
 
@@ -301,4 +317,14 @@ export class SqliteStore implements SnapshotStore {
   private subject(instanceId: string | undefined): string {
     return instanceId === undefined ? '' : ` of instance "${instanceId}"`;
   }
+}
+
+/**
+ * Failures of the connection itself rather than of one statement: a read-only or vanished file, an I/O error.
+ * Busy and locked are not among them: they pass on a good connection.
+ */
+function connectionUnusable(error: unknown): boolean {
+  if (!(error instanceof Database.SqliteError)) return false;
+  const { code } = error;
+  return ['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR'].some((base) => code === base || code.startsWith(`${base}_`));
 }

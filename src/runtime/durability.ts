@@ -300,11 +300,12 @@ export class DurableInstance {
             : new PersistenceError('STORE_UNAVAILABLE', `Instance "${this.instanceId}": the store failed: ${toSerializedError(error).message}`, { instanceId: this.instanceId, cause: error });
       this.owner.options.listener.unavailable(this.instanceId, failure);
     }
+    // Referenced on purpose: a process must not exit while it holds state the store has not taken yet.
+    // stop() and close() clear it.
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.flush();
     }, this.retryDelayMs);
-    this.retryTimer.unref?.();
   }
 
   private record(history: readonly NewHistoryEntry[]): InstanceRecord {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -196,6 +197,49 @@ describe('SqliteStore specifics', () => {
       [2, 'step.started'],
     ]);
   });
+
+  it('a save refused on a read-only file succeeds on the same store object once the file is writable (it reopens)', { timeout: 60_000 }, async () => {
+    const { dir, path } = await temporaryDatabase();
+    const owner = open(path);
+    await owner.save({ record: makeRecord('i-1', { snapshot: { step: 1 } }), expectedVersion: 0, history: [{ type: 'instance.created', at: 1 }] });
+    await owner.close();
+    const asRoot = process.getuid?.() === 0;
+    await chmod(dir, asRoot ? 0o777 : 0o700);
+    await chmod(path, 0o444);
+
+    // One store: the first save fails, the parent repairs the file, the second save (same object) must succeed.
+    const lines = await runStoreScript(
+      dir,
+      asRoot,
+      `const store = new SqliteStore(${JSON.stringify(path)});
+const record = await store.load('i-1');
+const save = () => store.save({ record: { ...record, snapshot: { step: 2 } }, expectedVersion: record.version, history: [{ type: 'step.started', at: 2 }] })
+  .then(() => ({ saved: true }), (error) => ({ saved: false, code: error.code, message: error.message }));
+process.stdout.write(JSON.stringify(await save()) + '\\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdout.write(JSON.stringify(await save()) + '\\n');
+await store.close();
+process.stdin.destroy();
+`,
+      async (line, stdin) => {
+        if (!line.includes('"saved":false')) return;
+        for (const file of await readdir(dir)) await chmod(join(dir, file), 0o666);
+        stdin.end('go\n');
+      },
+    );
+    const [refused, accepted] = lines.map((line) => JSON.parse(line) as { saved: boolean; code?: string; message?: string });
+    expect(refused).toMatchObject({ saved: false, code: 'STORE_UNAVAILABLE', message: expect.stringContaining(path) });
+    expect(refused?.message).toMatch(/save of instance "i-1" failed: .*\(SQLITE_READONLY/);
+    expect(accepted).toEqual({ saved: true });
+    expect(lines).toHaveLength(2);
+
+    const reader = open(path);
+    expect(await reader.load('i-1')).toMatchObject({ version: 2, snapshot: { step: 2 } });
+    expect((await reader.history('i-1')).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'instance.created'],
+      [2, 'step.started'],
+    ]);
+  });
 });
 
 interface WriterReport {
@@ -205,12 +249,10 @@ interface WriterReport {
 
 /** In a child process (as user nobody when `asRoot`): open the store, load `i-1`, save it once; report what happened. */
 async function runWriter(dir: string, path: string, asRoot: boolean): Promise<WriterReport> {
-  const storeModule = fileURLToPath(new URL('../../src/persistence/sqlite-store.ts', import.meta.url));
-  const script = join(dir, 'writer.mts');
-  await writeFile(
-    script,
-    `import { SqliteStore } from ${JSON.stringify(storeModule)};
-const store = new SqliteStore(${JSON.stringify(path)});
+  const lines = await runStoreScript(
+    dir,
+    asRoot,
+    `const store = new SqliteStore(${JSON.stringify(path)});
 const report = {};
 const record = await store.load('i-1');
 report.loaded = { version: record.version, snapshot: record.snapshot };
@@ -220,24 +262,47 @@ try {
   report.save = { name: error.name, code: error.code, message: error.message };
 }
 await store.close();
-process.stdout.write(JSON.stringify(report));
+process.stdout.write(JSON.stringify(report) + '\\n');
 `,
-    { mode: 0o644 },
   );
+  return JSON.parse(lines.join('')) as WriterReport;
+}
+
+/**
+ * Runs `body` (with `SqliteStore` imported) in a child process, as user nobody when `asRoot`; resolves with its
+ * stdout lines. `onLine` sees each line as it comes, with the child's stdin to answer on.
+ */
+async function runStoreScript(dir: string, asRoot: boolean, body: string, onLine?: (line: string, stdin: Writable) => Promise<void>): Promise<string[]> {
+  const storeModule = fileURLToPath(new URL('../../src/persistence/sqlite-store.ts', import.meta.url));
+  const script = join(dir, 'writer.mts');
+  await writeFile(script, `import { SqliteStore } from ${JSON.stringify(storeModule)};\n${body}`, { mode: 0o644 });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
     });
-    let stdout = '';
+    const lines: string[] = [];
+    let buffer = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const complete = buffer.split('\n');
+      buffer = complete.pop() ?? '';
+      for (const line of complete) {
+        lines.push(line);
+        onLine?.(line, child.stdin).catch((error: unknown) => {
+          child.kill('SIGKILL');
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`writer exited with ${String(code)}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as WriterReport);
+      else resolve(buffer === '' ? lines : [...lines, buffer]);
     });
+    if (onLine === undefined) child.stdin.end();
   });
 }
