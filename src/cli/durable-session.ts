@@ -192,7 +192,10 @@ export function nextTimer(actor: AnyActorRef): number | undefined {
   let next: number | undefined;
   const visit = (ref: AnyActorRef, root: boolean) => {
     const snapshot = ref.getSnapshot() as { status?: string; deadline?: unknown; children?: Record<string, AnyActorRef | undefined> };
-    if (!root && snapshot.status === 'active' && typeof snapshot.deadline === 'number') next = next === undefined ? snapshot.deadline : Math.min(next, snapshot.deadline);
+    // An event step's timeout is a fallback, not what the instance waits for: it counts as waiting for the event.
+    // (A task's timeout runs only with its attempt, which keeps the session busy anyway.)
+    const fallback = ref.id.endsWith(':timeout');
+    if (!root && !fallback && snapshot.status === 'active' && typeof snapshot.deadline === 'number') next = next === undefined ? snapshot.deadline : Math.min(next, snapshot.deadline);
     for (const child of Object.values(snapshot.children ?? {})) if (child) visit(child, false);
   };
   visit(actor, true);

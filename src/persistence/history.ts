@@ -74,25 +74,35 @@ export class HistoryCollector {
     }
   }
 
+  /**
+   * One macrostep can end a step and its container and start the next: ends of steps that were already going
+   * come first, innermost (recorded last) first; then starts and retries in order; then ends of steps that
+   * started in this same macrostep.
+   */
   private diffSteps(before: Record<string, StepRecord>, after: Record<string, StepRecord>, attempts: ReadonlySet<string> | undefined, scope: string, at: number, out: NewHistoryEntry[]): void {
     if (before === after) return;
+    const endedBefore: NewHistoryEntry[] = [];
+    const begun: NewHistoryEntry[] = [];
+    const endedNow: NewHistoryEntry[] = [];
     for (const [id, record] of Object.entries(after)) {
       const old = before[id];
       if (old === record) continue;
       const step = `${scope}${id}`;
       // New: started now, unless its attempt actor already said so. Running again with more attempts: a retry started.
       const started = old ? record.attempts > old.attempts && record.status === 'running' : record.status === 'running' || !attempts?.has(id);
-      if (started) {
-        out.push({ at, type: 'step.started', data: record.attempts > 0 ? { step, attempt: record.attempts } : { step } });
-      }
+      if (started) begun.push({ at, type: 'step.started', data: record.attempts > 0 ? { step, attempt: record.attempts } : { step } });
       if (record.delayMs !== undefined && old?.delayMs === undefined && record.status === 'running') {
-        out.push({ at, type: 'step.retrying', data: { step, attempt: record.attempts, delayMs: record.delayMs, ...(record.error ? { error: record.error } : {}) } });
+        begun.push({ at, type: 'step.retrying', data: { step, attempt: record.attempts, delayMs: record.delayMs, ...(record.error ? { error: record.error } : {}) } });
       }
-      if (record.status === 'completed' && old?.status !== 'completed') out.push({ at, type: 'step.completed', data: { step, attempts: record.attempts } });
-      if (record.status === 'failed' && old?.status !== 'failed') {
-        out.push({ at, type: 'step.failed', data: { step, attempts: record.attempts, ...(record.error ? { error: record.error } : {}) } });
-      }
+      const ended =
+        record.status === 'completed' && old?.status !== 'completed'
+          ? { at, type: 'step.completed' as const, data: { step, attempts: record.attempts } }
+          : record.status === 'failed' && old?.status !== 'failed'
+            ? { at, type: 'step.failed' as const, data: { step, attempts: record.attempts, ...(record.error ? { error: record.error } : {}) } }
+            : undefined;
+      if (ended) (started ? endedNow : endedBefore).push(ended);
     }
+    out.push(...endedBefore.reverse(), ...begun, ...endedNow);
   }
 
   /** `lines[1]` for a forEach body, `ship` for a sub-flow, `lines[1]/ship` below both. */

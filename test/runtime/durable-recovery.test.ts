@@ -260,6 +260,29 @@ describe('history and queries', () => {
     await expect(runtime.getHistory('nope')).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
   });
 
+  it('orders a step that ends its container and starts the next one: inner end, outer end, next start', async () => {
+    const nested = defineSystem({
+      id: 'nested',
+      tasks: { a: {}, b: {} },
+      flows: {
+        f: {
+          steps: [
+            { id: 'both', type: 'parallel', branches: [[{ id: 'left', type: 'task', task: 'a' }], [{ id: 'right', type: 'task', task: 'a' }]] },
+            { id: 'check', type: 'condition', if: 'true', then: [{ id: 'inner', type: 'task', task: 'b' }], else: [] },
+            { id: 'last', type: 'task', task: 'b' },
+          ],
+        },
+      },
+    });
+    const runtime = new ReactiveSystemRuntime(nested, { store: new MemoryStore(), clock: createClock() });
+    runtime.registerTaskImplementations({ a: () => 1, b: () => 2 });
+    await runtime.start();
+    await runtime.executeFlow('f', {}, { instanceId: 'n1' });
+    const steps = (await runtime.getHistory('n1')).filter((e) => e.type.startsWith('step.')).map((e) => `${e.type.slice(5)} ${String(e.data?.step)}`);
+    expect(steps.indexOf('completed both')).toBeGreaterThan(Math.max(steps.indexOf('completed left'), steps.indexOf('completed right')));
+    expect(steps.slice(steps.indexOf('completed both'))).toEqual(['completed both', 'started check', 'started inner', 'completed inner', 'completed check', 'started last', 'completed last']);
+  });
+
   it('pages through instances with filters', async () => {
     const clock = createClock();
     const runtime = boot(new MemoryStore(), clock, []);
