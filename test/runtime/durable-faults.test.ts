@@ -89,6 +89,37 @@ describe('the database goes away', () => {
     other.close();
   });
 
+  it('a row that cannot be read is reported by instance id and skipped; the others are recovered', { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rc-faults-'));
+    dirs.push(dir);
+    const path = join(dir, 'runtime.db');
+    const clock = createClock();
+    const first = new ReactiveSystemRuntime(system, { store: new SqliteStore(path), clock });
+    first.registerTaskImplementations({ pack: () => ({ box: 1 }), ship: () => ({ tracking: 'T1' }) });
+    await first.start();
+    first.startFlow('delivery', {}, { instanceId: 'good' });
+    first.startFlow('delivery', {}, { instanceId: 'bad' });
+    await first.close();
+    const db = new Database(path);
+    db.prepare('UPDATE instances SET snapshot = ? WHERE instance_id = ?').run('{"status": "active", "value": ', 'bad');
+    db.close();
+
+    const errors: string[] = [];
+    const unreadable: unknown[] = [];
+    const second = new ReactiveSystemRuntime(system, { store: new SqliteStore(path), clock, logger: { error: (message) => void errors.push(message) } });
+    second.registerTaskImplementations({ pack: () => ({ box: 1 }), ship: () => ({ tracking: 'T1' }) });
+    second.registerEventHandler('instance.unreadable', (payload) => void unreadable.push(payload));
+    const report = await second.start();
+    expect(report.recovered).toEqual(['good']);
+    expect(report.unreadable).toEqual([{ instanceId: 'bad', error: expect.objectContaining({ code: 'STORE_CORRUPT', message: expect.stringMatching(/instance "bad": column snapshot is not valid JSON/) }) }]);
+    expect(unreadable).toEqual([expect.objectContaining({ instanceId: 'bad' })]);
+    expect(errors).toEqual([expect.stringContaining('Instance "bad" cannot be read from the store and was skipped')]);
+    await clock.advance(60_000);
+    second.sendEvent('parcel.scanned', { instanceId: 'good' });
+    expect(await second.flowResult('good')).toMatchObject({ success: true });
+    await second.close();
+  });
+
   it('PostgreSQL stopped mid-run: writes fail with STORE_UNAVAILABLE, then continue when the server is back', { timeout: 60_000 }, async () => {
     if (!requirePostgres(postgresClusterUnavailable(), 'the PostgreSQL outage test')) return;
     const cluster = await startPostgresCluster();
