@@ -30,6 +30,7 @@ export interface MemoryRow {
   instanceId: string;
   kind: InstanceKind;
   definitionId: string;
+  systemId: string;
   status: InstanceStatus;
   createdAt: number;
   updatedAt: number;
@@ -77,6 +78,7 @@ export class MemoryStore implements SnapshotStore {
       instanceId,
       kind: record.kind,
       definitionId: record.definitionId,
+      systemId: record.systemId,
       status: record.status,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
@@ -125,6 +127,7 @@ export class MemoryStore implements SnapshotStore {
           (statuses === undefined || statuses.includes(row.status)) &&
           (query.flowId === undefined || (row.kind === 'flow' && row.definitionId === query.flowId)) &&
           (query.processId === undefined || (row.kind === 'process' && row.definitionId === query.processId)) &&
+          (query.systemId === undefined || row.systemId === query.systemId) &&
           (after === undefined ||
             row.updatedAt < after.updatedAt ||
             (row.updatedAt === after.updatedAt && compareCodePoints(row.instanceId, after.instanceId) > 0)),

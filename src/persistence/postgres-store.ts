@@ -196,6 +196,7 @@ export class PostgresStore implements SnapshotStore {
     if (statuses !== undefined) conditions.push(`status = ANY(${param(statuses)}::text[])`);
     if (query.flowId !== undefined) conditions.push(`kind = 'flow' AND definition_id = ${param(query.flowId)}`);
     if (query.processId !== undefined) conditions.push(`kind = 'process' AND definition_id = ${param(query.processId)}`);
+    if (query.systemId !== undefined) conditions.push(`system_id = ${param(query.systemId)}`);
     if (after !== undefined) {
       const updatedAt = param(after.updatedAt);
       conditions.push(`(updated_at < ${updatedAt} OR (updated_at = ${updatedAt} AND instance_id > ${param(after.instanceId)}))`);

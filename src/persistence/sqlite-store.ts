@@ -185,6 +185,10 @@ export class SqliteStore implements SnapshotStore {
       where.push(`kind = 'process' AND definition_id = ?`);
       params.push(query.processId);
     }
+    if (query.systemId !== undefined) {
+      where.push('system_id = ?');
+      params.push(query.systemId);
+    }
     if (after !== undefined) {
       where.push('(updated_at < ? OR (updated_at = ? AND instance_id > ?))');
       params.push(after.updatedAt, after.updatedAt, after.instanceId);

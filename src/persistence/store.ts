@@ -84,6 +84,8 @@ export interface ListInstancesQuery {
   status?: InstanceStatus | readonly InstanceStatus[];
   flowId?: string;
   processId?: string;
+  /** Only instances of this system (several systems may share a store). */
+  systemId?: string;
   /** @default 100 (at most 1000) */
   limit?: number;
   /** From the previous page's `nextCursor`. */

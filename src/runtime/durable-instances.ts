@@ -115,10 +115,18 @@ export class DurableInstances {
       this.runtime.options.logger.error(`Instance "${problem.instanceId}" cannot be read from the store and was skipped: ${problem.error.message}`, { instanceId: problem.instanceId });
       this.runtime.lifecycle('instance.unreadable', () => ({ ...problem }));
     }
-    for (const record of records) await this.recoverOne(record, report);
+    // A store may hold other systems' instances too: each runtime recovers its own.
+    for (const record of records) if (record.systemId === this.runtime.systemId) await this.recoverOne(record, report);
     for (const processId of this.runtime.processIds()) {
       if (this.runtime.instances.get(processId)) continue;
       const stored = await this.store.load(processId);
+      if (stored && stored.systemId !== this.runtime.systemId) {
+        throw new PersistenceError(
+          'CONCURRENCY_CONFLICT',
+          `The default instance of process "${processId}" cannot be created: instance "${processId}" in ${this.store.description} belongs to system "${stored.systemId}". Give each system its own store (or PostgreSQL schema), or rename the process`,
+          { instanceId: processId },
+        );
+      }
       if (!stored) this.runtime.startDefaultProcess(processId);
       // A finished default instance stays readable, as it would have in the runtime that ran it.
       else if (isFinished(stored.status) && stored.kind === 'process') this.restoreFinished(stored);
@@ -188,9 +196,10 @@ export class DurableInstances {
     return entries;
   }
 
-  async list(query?: ListInstancesQuery): Promise<InstancePage> {
+  /** This system's instances unless the query names another system. */
+  async list(query: ListInstancesQuery = {}): Promise<InstancePage> {
     await this.durability.drain();
-    return this.store.list(query);
+    return this.store.list({ systemId: this.runtime.systemId, ...query });
   }
 
   async get(instanceId: string): Promise<InstanceSummary> {
@@ -250,6 +259,9 @@ export class DurableInstances {
     const record = await this.store.load(instanceId);
     if (!record) throw this.unknown(instanceId);
     if (isFinished(record.status)) throw new PersistenceError('INSTANCE_FINISHED', `Instance "${instanceId}" is already ${record.status}`, { instanceId });
+    if (record.systemId !== this.runtime.systemId) {
+      throw new PersistenceError('NEEDS_MIGRATION', `Instance "${instanceId}" belongs to system "${record.systemId}", not "${this.runtime.systemId}": migrate it with a runtime of its own system`, { instanceId });
+    }
     const machine = this.runtime.machineFor(record.kind, record.definitionId);
     if (!machine) throw new NotFoundError(record.kind, record.definitionId, [], `(instance "${instanceId}" belongs to it)`);
     const snapshot = await transform(structuredClone(record.snapshot), structuredClone(record));

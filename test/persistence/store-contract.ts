@@ -209,6 +209,14 @@ export function describeSnapshotStore(name: string, setup: () => Promise<StoreUn
         expect(ids(await store.list({ flowId: 'nothing' }))).toEqual([]);
       });
 
+      it('filters by system, for stores that several systems share', async () => {
+        await store.save({ record: makeRecord('mine', { updatedAt: 2_000 }), expectedVersion: 0, history: [] });
+        await store.save({ record: makeRecord('theirs', { systemId: 'billing', updatedAt: 3_000 }), expectedVersion: 0, history: [] });
+        expect(ids(await store.list({ systemId: 'orders' }))).toEqual(['mine']);
+        expect(ids(await store.list({ systemId: 'billing', flowId: 'checkout' }))).toEqual(['theirs']);
+        expect(ids(await store.list({}))).toEqual(['theirs', 'mine']);
+      });
+
       it('pages through 250 instances, 100 at a time, each exactly once in order', async () => {
         const expected: { id: string; updatedAt: number }[] = [];
         for (let i = 0; i < 250; i++) {

@@ -183,6 +183,34 @@ describe('many writes at once', () => {
   });
 });
 
+describe('two systems on one store', () => {
+  it('recovers and lists only its own instances, and refuses a default instance id another system holds', async () => {
+    const store = new MemoryStore();
+    const clock = createClock();
+    const shop = boot(store, clock, waitThenShip());
+    await shop.start();
+    shop.startFlow('delivery', {}, { instanceId: 'd1' });
+    await shop.whenStored();
+    shop.stop();
+
+    const other = defineSystem({ id: 'billing', tasks: { pack: {}, ship: {} }, flows: { delivery: { steps: [{ id: 'other', type: 'wait', duration: '1m' }] } } });
+    const billing = boot(store, clock, other);
+    expect((await billing.start()).recovered).toEqual([]);
+    expect((await billing.listInstances()).instances).toEqual([]);
+    expect((await billing.listInstances({ systemId: 'shop' })).instances.map((i) => i.instanceId)).toEqual(['d1']);
+    expect(await store.load('d1')).toMatchObject({ status: 'running', systemId: 'shop' });
+    await expect(billing.migrateInstance('d1', (snapshot) => snapshot)).rejects.toMatchObject({ code: 'NEEDS_MIGRATION', message: expect.stringContaining('belongs to system "shop"') });
+
+    const withProcess = (id: string) => defineSystem({ id, events: { go: {} }, processes: { order: { initial: 'a', states: { a: { on: { go: 'b' } }, b: {} } } } });
+    const first = new ReactiveSystemRuntime(withProcess('one'), { store, clock });
+    await first.start();
+    await first.whenStored();
+    first.stop();
+    const second = new ReactiveSystemRuntime(withProcess('two'), { store, clock });
+    await expect(second.start()).rejects.toMatchObject({ message: expect.stringContaining('belongs to system "one"') });
+  });
+});
+
 describe('two runtimes on one store', () => {
   it('lets only one advance an instance: the other gets a conflict, stops its copy, and the task runs once', async () => {
     const store = new MemoryStore();

@@ -37,7 +37,7 @@ export const instancesCommand: Command = {
   summary: 'list stored instances, newest first',
   help: `Usage: runtime-core instances <file> [--status <s>] [--flow <id> | --process <id>] [--limit <n>] [--cursor <c>] [--store <spec>] [--json]
 
-Lists the instances in the store, most recently updated first: id, kind, definition, status, version and
+Lists the instances of the file's system in the store, most recently updated first: id, kind, definition, status, version and
 the time of the last update (UTC). When there are more than --limit, the last line gives the --cursor of
 the next page. Reads the store only.
 
@@ -62,12 +62,13 @@ ${STORE_HELP}`,
     const [file = ''] = positionals('instances', args, ['file']);
     const query = queryOf(args);
     return withErrorCodes(io, async () => {
-      await loadSystemFile(file, args, io);
+      const system = await loadSystemFile(file, args, io);
       const store = openCliStore('instances', args, io, { create: false });
       try {
         let page;
         try {
-          page = await store.list(query);
+          // The file's system only: several systems may share a store.
+          page = await store.list({ systemId: system.id, ...query });
         } catch (error) {
           if (error instanceof RangeError) throw new UsageError(`instances: ${error.message}`);
           throw error;
