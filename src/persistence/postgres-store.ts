@@ -125,37 +125,44 @@ export class PostgresStore implements SnapshotStore {
       expectedVersion + 1, record.createdAt, record.updatedAt, record.finishedAt ?? null, error, snapshot,
     ];
     const { instances } = this.table;
+    const historyTable = this.table.history;
+    // One statement, so one round trip: write-ahead puts a save on every step's path. It is atomic on its own;
+    // the history insert reads from the written row, so a write that lost the version check inserts nothing,
+    // and the row lock it holds keeps another writer of this instance from interleaving seq numbers.
+    const write =
+      expectedVersion === 0
+        ? `INSERT INTO ${instances} (${INSTANCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           ON CONFLICT (instance_id) DO NOTHING RETURNING instance_id`
+        : `UPDATE ${instances} SET kind = $2, definition_id = $3, status = $4, system_id = $5, system_version = $6, machine_hash = $7,
+             version = $8, created_at = $9, updated_at = $10, finished_at = $11, error = $12, snapshot = $13
+           WHERE instance_id = $1 AND version = $14 RETURNING instance_id`;
+    const arrays = expectedVersion === 0 ? 14 : 15;
+    const parameters = [
+      ...values,
+      ...(expectedVersion === 0 ? [] : [expectedVersion]),
+      history.map((h) => h.at),
+      history.map((h) => h.type),
+      history.map((h) => h.data),
+    ];
     await this.run('save', instanceId, async (client) => {
-      await client.query('BEGIN');
-      const written =
-        expectedVersion === 0
-          ? await client.query(
-              `INSERT INTO ${instances} (${INSTANCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-               ON CONFLICT (instance_id) DO NOTHING`,
-              values,
-            )
-          : await client.query(
-              `UPDATE ${instances} SET kind = $2, definition_id = $3, status = $4, system_id = $5, system_version = $6, machine_hash = $7,
-                 version = $8, created_at = $9, updated_at = $10, finished_at = $11, error = $12, snapshot = $13
-               WHERE instance_id = $1 AND version = $14`,
-              [...values, expectedVersion],
-            );
-      if (written.rowCount !== 1) {
+      const { rows } = await client.query<{ written: number }>(
+        `WITH written AS (${write}),
+         entries AS (
+           INSERT INTO ${historyTable} (instance_id, seq, at, type, data)
+           SELECT written.instance_id, last.seq + entry.n, entry.at, entry.type, entry.data::json
+           FROM written,
+                (SELECT coalesce(max(seq), 0) AS seq FROM ${historyTable} WHERE instance_id = $1) AS last,
+                unnest($${arrays}::bigint[], $${arrays + 1}::text[], $${arrays + 2}::text[]) WITH ORDINALITY AS entry(at, type, data, n)
+           RETURNING 1
+         )
+         SELECT count(*)::int AS written FROM written`,
+        parameters,
+      );
+      if (rows[0]?.written !== 1) {
         const found = await client.query<{ version: unknown }>(`SELECT version FROM ${instances} WHERE instance_id = $1`, [instanceId]);
         const actual = found.rows[0]?.version;
         throw new ConcurrencyConflictError(instanceId, expectedVersion, typeof actual === 'number' ? actual : undefined);
       }
-      // The written row stays locked until COMMIT, so no other writer of this instance can interleave seq numbers.
-      if (history.length > 0) {
-        await client.query(
-          `INSERT INTO ${this.table.history} (instance_id, seq, at, type, data)
-           SELECT $1, last.seq + entry.n, entry.at, entry.type, entry.data::json
-           FROM (SELECT coalesce(max(seq), 0) AS seq FROM ${this.table.history} WHERE instance_id = $1) AS last,
-                unnest($2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS entry(at, type, data, n)`,
-          [instanceId, history.map((h) => h.at), history.map((h) => h.type), history.map((h) => h.data)],
-        );
-      }
-      await client.query('COMMIT');
     });
   }
 
