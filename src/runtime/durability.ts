@@ -69,7 +69,7 @@ export class Durability {
     else this.writes--;
   }
 
-  /** Starts persisting an instance; returns the `inspect` callback its actor must be created with. */
+  /** Starts persisting an instance; its `inspect` callback goes to the actor's options, then `bind(actor)`. */
   track(spec: TrackSpec): DurableInstance {
     const durable = new DurableInstance(this, spec);
     this.instances.set(spec.instanceId, durable);
@@ -337,7 +337,7 @@ export class DurableInstance {
 }
 
 /** The stored status a snapshot stands for. */
-function statusOf(kind: InstanceKind, snapshot: { status?: string; value?: unknown; output?: unknown; error?: unknown }): { status: InstanceStatus; error?: SerializedError } {
+export function statusOf(kind: InstanceKind, snapshot: { status?: string; value?: unknown; output?: unknown; error?: unknown }): { status: InstanceStatus; error?: SerializedError } {
   if (snapshot.status === 'error') return { status: 'failed', error: toSerializedError(snapshot.error) };
   if (snapshot.status !== 'done') return { status: 'running' };
   if (kind === 'process') return { status: 'completed' };

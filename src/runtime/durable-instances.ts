@@ -50,8 +50,6 @@ export interface RuntimeInternals {
   processIds(): string[];
   startDefaultProcess(processId: string): void;
   lifecycle(type: string, payload: () => Record<string, unknown>): void;
-  /** The live result of a flow instance, if it runs here. */
-  liveResult(instanceId: string): Promise<FlowExecutionResult> | undefined;
   /** Remembers why an instance was terminated, for its flow result. */
   noteTermination(instanceId: string, reason: string): void;
 }
@@ -210,10 +208,8 @@ export class DurableInstances {
     return summary;
   }
 
-  /** Resolves when the flow instance ends; at once with its stored result when it already has. */
+  /** The stored result of a flow instance that does not run here (the runtime answers for those that do). */
   async result(instanceId: string): Promise<FlowExecutionResult> {
-    const live = this.runtime.liveResult(instanceId);
-    if (live) return live;
     await this.durability.get(instanceId)?.drained();
     const record = await this.store.load(instanceId);
     if (!record || record.kind !== 'flow') throw this.unknown(instanceId);

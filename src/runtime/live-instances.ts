@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors.js';
-import type { InstancePage, InstanceStatus, InstanceSummary, ListInstancesQuery } from '../persistence/store.js';
+import type { InstancePage, InstanceSummary, ListInstancesQuery } from '../persistence/store.js';
+import { statusOf } from './durability.js';
 import type { Instance, InstanceRegistry } from './instances.js';
 
 /**
@@ -47,12 +48,12 @@ export class LiveInstances {
   }
 
   private summary(instance: Instance): InstanceSummary {
-    const snapshot = instance.actor.getSnapshot() as { status: string; value: unknown; output?: { success?: boolean } };
+    const snapshot = instance.actor.getSnapshot() as { status?: string; value?: unknown; output?: unknown; error?: unknown };
     return {
       instanceId: instance.instanceId,
       kind: instance.kind,
       definitionId: instance.definitionId,
-      status: statusOf(instance.kind, snapshot),
+      status: statusOf(instance.kind, snapshot).status,
       systemId: this.describe.systemId,
       systemVersion: this.describe.systemVersion,
       machineHash: this.describe.hashOf(instance),
@@ -61,10 +62,4 @@ export class LiveInstances {
       updatedAt: 0,
     };
   }
-}
-
-function statusOf(kind: Instance['kind'], snapshot: { status: string; value: unknown; output?: { success?: boolean } }): InstanceStatus {
-  if (snapshot.status === 'active') return 'running';
-  if (snapshot.status === 'done' && (kind === 'process' || snapshot.output?.success)) return 'completed';
-  return snapshot.value === 'cancelled' ? 'cancelled' : 'failed';
 }

@@ -83,6 +83,7 @@ export class ReactiveSystemRuntime {
   private readonly instances: InstanceRegistry;
   private readonly events: EventRouter;
   private readonly processEventSets = new Map<string, ReadonlySet<string>>();
+  private readonly flowEventSets = new Map<string, ReadonlySet<string>>();
   private counter = 0;
   private stopped = false;
   /** With a store: persistence of each instance, and what the runtime does with the store. */
@@ -265,6 +266,7 @@ export class ReactiveSystemRuntime {
     this.catalog.flow(id);
     this.events.setTriggers(id, definition);
     this.hashes.clear();
+    this.flowEventSets.clear();
   }
 
   /** Starts a flow and returns its handle at once. */
@@ -277,7 +279,7 @@ export class ReactiveSystemRuntime {
       const issues = checkJsonSchema(flow.input, input, 'input');
       if (issues.length) throw new InputValidationError(`Input of flow "${flowId}"`, issues);
     }
-    const listens = this.flowEvents(flowId, new Set());
+    const listens = this.flowListens(flowId);
     const { instance, result } = this.run(flowId, options.instanceId ?? this.nextId(flowId), machine, input, listens);
     return {
       instanceId: instance.instanceId,
@@ -521,12 +523,11 @@ export class ReactiveSystemRuntime {
         const restore = { record, snapshot, history };
         if (record.kind === 'process') return this.startProcess(record.definitionId, record.instanceId, undefined, restore);
         const machine = this.catalog.flow(record.definitionId) as AnyStateMachine;
-        return this.run(record.definitionId, record.instanceId, machine, undefined, this.flowEvents(record.definitionId, new Set()), restore).instance;
+        return this.run(record.definitionId, record.instanceId, machine, undefined, this.flowListens(record.definitionId), restore).instance;
       },
       processIds: () => [...this.definitions.processes.keys()],
       startDefaultProcess: (processId: string) => void this.startProcess(processId, processId, undefined),
       lifecycle: (type: string, payload: () => Record<string, unknown>) => this.events.lifecycle(type, payload),
-      liveResult: (instanceId: string) => this.liveResults.get(instanceId),
       noteTermination: (instanceId: string, reason: string) => void this.terminations.set(instanceId, reason),
     };
   }
@@ -595,6 +596,13 @@ export class ReactiveSystemRuntime {
   private processEvents(processId: string): ReadonlySet<string> {
     let events = this.processEventSets.get(processId);
     if (!events) this.processEventSets.set(processId, (events = new Set(this.definitions.processes.get(processId)?.events ?? [])));
+    return events;
+  }
+
+  /** One Set per flow, shared by all its instances (as for processes): computed once, not per started instance. */
+  private flowListens(flowId: string): ReadonlySet<string> {
+    let events = this.flowEventSets.get(flowId);
+    if (!events) this.flowEventSets.set(flowId, (events = this.flowEvents(flowId, new Set())));
     return events;
   }
 
