@@ -14,7 +14,7 @@ export { SqliteStore } from './persistence/sqlite-store.js';
 export type { SqliteStoreOptions } from './persistence/sqlite-store.js';
 export { PostgresStore } from './persistence/postgres-store.js';
 export type { PostgresStoreOptions } from './persistence/postgres-store.js';
-export { FINISHED_STATUSES } from './persistence/store.js';
+export { FINISHED_STATUSES, INSTANCE_STATUSES } from './persistence/store.js';
 export type {
   SnapshotStore,
   InstanceStatus,

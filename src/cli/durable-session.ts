@@ -7,7 +7,7 @@ import type { RecoveryReport } from '../runtime/durable-instances.js';
 import { ReactiveSystemRuntime } from '../runtime/runtime.js';
 import { getTaskContext } from '../runtime/task-context.js';
 import type { TaskImplementation } from '../runtime/task-runner.js';
-import type { CliIo } from './io.js';
+import { cliLogger, type CliIo } from './io.js';
 
 /** An attempt of a task that has no implementation in this command: it waits, unrun, until the command ends. */
 export interface ParkedAttempt {
@@ -58,7 +58,7 @@ export class DurableSession {
         this.observe(event);
         options.inspect?.(event);
       },
-      logger: { warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) },
+      logger: cliLogger(io),
     });
     this.runtime.registerTaskImplementations(this.implementations(options.tasks));
   }

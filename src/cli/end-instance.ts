@@ -1,7 +1,7 @@
 import { ReactiveSystemRuntime } from '../runtime/runtime.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import type { Command } from './command.js';
-import { UsageError } from './io.js';
+import { UsageError, cliLogger } from './io.js';
 import { loadSystemFile, openCliStore, positionals, STORE_HELP, STORE_OPTIONS, unknownInstance, withErrorCodes } from './store-access.js';
 
 /** `cancel` and `terminate`: both end a stored instance for good, through `runtime.cancel` / `runtime.terminate`. */
@@ -33,7 +33,7 @@ ${STORE_HELP}`,
         const system = await loadSystemFile(file, args, io);
         const store = openCliStore(name, args, io, { create: false });
         // Not started: nothing is recovered, so no other instance runs; the instance is ended through the store.
-        const runtime = new ReactiveSystemRuntime(system, { store, logger: { warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) } });
+        const runtime = new ReactiveSystemRuntime(system, { store, logger: cliLogger(io) });
         try {
           const record = await store.load(instanceId);
           if (!record) throw await unknownInstance(store, instanceId);

@@ -18,3 +18,8 @@ export const processIo = (): CliIo => ({
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** The runtime's warnings and errors, one line each on stderr: the logger every command gives its runtime. */
+export function cliLogger(io: CliIo): { warn(message: string): void; error(message: string): void } {
+  return { warn: (message) => io.err(`warning: ${message}`), error: (message) => io.err(`error: ${message}`) };
+}

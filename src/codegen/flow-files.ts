@@ -10,18 +10,18 @@ import type { CodeLanguage } from './types.js';
  * without those the document gives a built-in implementation (http, transform, mock, emit): they need no code.
  */
 export function flowTasks(flowId: string, system: SystemDefinition): string[] {
-  const tasks: string[] = [];
+  const tasks = new Set<string>();
   const seen = new Set<string>();
   const visit = (id: string): void => {
     if (seen.has(id)) return;
     seen.add(id);
     for (const [, step] of collectSteps(system.flows?.[id]?.steps ?? [], '')) {
       if (step.type === 'flow') visit(step.flow);
-      else if (step.type === 'task' && !tasks.includes(step.task) && !system.tasks?.[step.task]?.implementation) tasks.push(step.task);
+      else if (step.type === 'task' && !system.tasks?.[step.task]?.implementation) tasks.add(step.task);
     }
   };
   visit(flowId);
-  return tasks;
+  return [...tasks];
 }
 
 /** The flow's module file name and its test's. */
@@ -93,7 +93,7 @@ ${ts ? "import type { SystemDefinition } from 'runtime-core';\n" : ''}import imp
 const system${ts ? ': SystemDefinition' : ''} = ${jsonLiteral(systemUnderTest(system))};
 
 // The input: ${input.source}.
-const input = ${input.expression.replace(/\n/g, '\n')};
+const input = ${input.expression};
 
 describe(${JSON.stringify(`flow ${flowId}`)}, () => {
   it('runs on the runtime with the generated implementations', async () => {

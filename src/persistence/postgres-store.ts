@@ -300,8 +300,8 @@ export class PostgresStore implements SnapshotStore {
       return result;
     } catch (error) {
       // Our own errors (a version conflict, a damaged row) leave the connection sound; any other may not.
+      // No method holds a transaction open (save is one statement), so there is nothing to roll back.
       const broken = !(error instanceof PersistenceError);
-      if (!broken) await client.query('ROLLBACK').catch(() => {});
       client.removeListener('error', onClientError);
       client.release(broken ? toError(error) : undefined);
       throw error;

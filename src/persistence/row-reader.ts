@@ -1,5 +1,5 @@
 import { PersistenceError, type SerializedError } from '../errors.js';
-import type { HistoryEntry, HistoryEntryType, InstanceKind, InstanceRecord, InstanceStatus, InstanceSummary } from './store.js';
+import { INSTANCE_STATUSES as STATUSES, type HistoryEntry, type HistoryEntryType, type InstanceKind, type InstanceRecord, type InstanceSummary } from './store.js';
 
 /** Columns of `instances` that a summary reads (all but `snapshot`); the same in every database. */
 export const SUMMARY_COLUMNS =
@@ -19,7 +19,6 @@ export interface RowDialect {
 }
 
 const KINDS: readonly InstanceKind[] = ['flow', 'process'];
-const STATUSES: readonly InstanceStatus[] = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'needs-migration'];
 
 /** Decodes rows, throwing `PersistenceError('STORE_CORRUPT')` that names the instance, the column and what is wrong. */
 export class InstanceRowReader {

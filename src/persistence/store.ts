@@ -10,6 +10,9 @@ export type InstanceStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 
 /** Statuses an instance never leaves. */
 export const FINISHED_STATUSES: readonly InstanceStatus[] = ['completed', 'failed', 'cancelled', 'terminated'];
 
+/** Every status, unfinished ones first. */
+export const INSTANCE_STATUSES: readonly InstanceStatus[] = ['running', 'needs-migration', ...FINISHED_STATUSES];
+
 export type InstanceKind = 'flow' | 'process';
 
 /** What a list shows of an instance: everything but its snapshot. */

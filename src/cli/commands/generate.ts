@@ -5,8 +5,9 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { CodeGenerationError, CodeGenerator } from '../../codegen/index.js';
 import type { CodeGenerationProgress, CodeGeneratorOptions, CodeLanguage, GeneratedCode, GeneratedFlowCode, VerificationReport } from '../../codegen/index.js';
 import { loadSystemFromDsl } from '../../dsl/load/index.js';
-import type { FlowStep, SystemDefinition } from '../../dsl/schema.js';
-import { collectSteps } from '../../dsl/validate-flow.js';
+import type { SystemDefinition } from '../../dsl/schema.js';
+import { flowFileNames, flowTasks } from '../../codegen/flow-files.js';
+import { taskFileNames } from '../../codegen/task-files.js';
 import { RuntimeCoreError } from '../../errors.js';
 import { flagOption, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -30,17 +31,6 @@ const LANGUAGES = ['typescript', 'javascript'] as const;
 
 const builtIn = (system: SystemDefinition, taskId: string) => system.tasks?.[taskId]?.implementation !== undefined;
 
-/** Every task a flow runs that needs code (none with a built-in kind), sub-flows included, in document order. */
-function tasksOfFlow(system: SystemDefinition, flowId: string, seen = new Set<string>()): string[] {
-  const flow = system.flows?.[flowId];
-  if (!flow || seen.has(flowId)) return [];
-  seen.add(flowId);
-  const tasks = collectSteps(flow.steps, 'steps').flatMap(([, step]: readonly [string, FlowStep]) =>
-    step.type === 'task' ? [step.task] : step.type === 'flow' ? tasksOfFlow(system, step.flow, seen) : [],
-  );
-  return [...new Set(tasks)].filter((id) => !builtIn(system, id));
-}
-
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
   throw new UsageError(`generate: ${flag} expects ${allowed.join(' or ')}, got "${value}"`);
@@ -62,7 +52,7 @@ function selectSubjects(system: SystemDefinition, task: string | undefined, flow
     if (!flowIds.includes(flow)) throw new UsageError(`generate: no flow "${flow}" in ${system.id} (flows: ${flowIds.join(', ') || 'none'})`);
     return [{ kind: 'flow', id: flow }];
   }
-  const inFlows = new Set(flowIds.flatMap((id) => tasksOfFlow(system, id)));
+  const inFlows = new Set(flowIds.flatMap((id) => flowTasks(id, system)));
   // A task with a built-in implementation (http, transform, mock, emit) needs no code.
   const ownTasks = taskIds.filter((id) => !inFlows.has(id) && !builtIn(system, id));
   return [...flowIds.map((id): Subject => ({ kind: 'flow', id })), ...ownTasks.map((id): Subject => ({ kind: 'task', id }))];
@@ -237,8 +227,8 @@ Options:
     const json = flagOption(args, 'json');
 
     // Before the model is asked: the implementation files these subjects will have.
-    const ext = language === 'typescript' ? 'ts' : 'js';
-    const planned = subjects.flatMap((s) => (s.kind === 'task' ? [`${s.id}.${ext}`] : [`${s.id}.flow.${ext}`, ...tasksOfFlow(system, s.id).map((id) => `${id}.${ext}`)]));
+    const implementation = (taskId: string) => taskFileNames(taskId, language).implementation;
+    const planned = subjects.flatMap((s) => (s.kind === 'task' ? [implementation(s.id)] : [flowFileNames(s.id, language).module, ...flowTasks(s.id, system).map(implementation)]));
     if (!force) refuseExisting(out, planned, io);
 
     const started = new Map<string, number>();

@@ -7,7 +7,7 @@ import { flagOption, parseCommandArgs, readJsonArgument, stringOption } from '..
 import type { Command } from '../command.js';
 import { DurableSession } from '../durable-session.js';
 import { formatRecovery } from '../instance-view.js';
-import { UsageError, type CliIo } from '../io.js';
+import { UsageError, type CliIo, cliLogger } from '../io.js';
 import { oneLineError, openCliStore, withErrorCodes } from '../store-access.js';
 import { importTasks } from '../tasks-module.js';
 
@@ -116,7 +116,7 @@ Options:
       }
       const runtime = new ReactiveSystemRuntime(system, {
         inspect: inspector.inspect,
-        logger: { warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) },
+        logger: cliLogger(io),
       });
       try {
         runtime.registerTaskImplementations(tasks);

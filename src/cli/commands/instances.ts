@@ -1,11 +1,10 @@
-import { FINISHED_STATUSES, type InstanceStatus, type ListInstancesQuery } from '../../persistence/store.js';
+import { INSTANCE_STATUSES as STATUSES, type InstanceStatus, type ListInstancesQuery } from '../../persistence/store.js';
 import { flagOption, parseCommandArgs, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../io.js';
 import { formatInstances } from '../instance-view.js';
 import { loadSystemFile, openCliStore, positionals, STORE_HELP, STORE_OPTIONS, withErrorCodes } from '../store-access.js';
 
-const STATUSES: readonly InstanceStatus[] = ['running', 'needs-migration', ...FINISHED_STATUSES];
 
 /** The list query of the command's options; mistakes in them are usage errors. */
 function queryOf(args: ParsedArgs): ListInstancesQuery {

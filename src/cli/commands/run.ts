@@ -3,7 +3,7 @@ import { loadSystemFromDsl } from '../../dsl/load/index.js';
 import { ReactiveSystemRuntime } from '../../runtime/runtime.js';
 import { durationOption, flagOption, parseCommandArgs, readJsonArgument, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../io.js';
+import { UsageError, cliLogger } from '../io.js';
 import { runStoredFlow } from '../run-stored.js';
 import { DEFAULT_STORE, openCliStore, withErrorCodes } from '../store-access.js';
 import { importTasks } from '../tasks-module.js';
@@ -67,7 +67,7 @@ Options:
       });
     }
     const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
-    const runtime = new ReactiveSystemRuntime(system, { logger: { warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) } });
+    const runtime = new ReactiveSystemRuntime(system, { logger: cliLogger(io) });
     runtime.registerTaskImplementations(tasks);
     try {
       const handle = runtime.startFlow(flowId, input, instanceId === undefined ? {} : { instanceId });
