@@ -17,10 +17,10 @@ import {
   checkExpectedVersion,
   compareCodePoints,
   decodeListCursor,
-  encodeListCursor,
   listStatuses,
+  pageOf,
+  readUnfinished,
   resolveListLimit,
-  serializeStoreError,
   toJson,
   UNFINISHED_STATUSES,
 } from './store-rules.js';
@@ -104,16 +104,7 @@ export class MemoryStore implements SnapshotStore {
     const rows = [...this.rows.values()]
       .filter((row) => UNFINISHED_STATUSES.includes(row.status))
       .sort((a, b) => a.createdAt - b.createdAt || compareCodePoints(a.instanceId, b.instanceId));
-    const records: InstanceRecord[] = [];
-    const unreadable: UnreadableInstance[] = [];
-    for (const row of rows) {
-      try {
-        records.push(this.readRecord(row));
-      } catch (error) {
-        unreadable.push({ instanceId: row.instanceId, error: serializeStoreError(error) });
-      }
-    }
-    return { records, unreadable };
+    return readUnfinished(rows, (row) => this.readRecord(row), (row) => row.instanceId);
   }
 
   async list(query: ListInstancesQuery = {}): Promise<InstancePage> {
@@ -133,12 +124,7 @@ export class MemoryStore implements SnapshotStore {
             (row.updatedAt === after.updatedAt && compareCodePoints(row.instanceId, after.instanceId) > 0)),
       )
       .sort((a, b) => b.updatedAt - a.updatedAt || compareCodePoints(a.instanceId, b.instanceId));
-    const page = matching.slice(0, limit);
-    const instances = page.map((row) => this.readSummary(row));
-    const last = page[page.length - 1];
-    return matching.length > limit && last !== undefined
-      ? { instances, nextCursor: encodeListCursor({ updatedAt: last.updatedAt, instanceId: last.instanceId }) }
-      : { instances };
+    return pageOf(matching.slice(0, limit + 1), limit, (row) => this.readSummary(row));
   }
 
   async history(instanceId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<HistoryEntry[]> {

@@ -3,10 +3,10 @@ import { ConcurrencyConflictError, PersistenceError } from '../errors.js';
 import {
   checkExpectedVersion,
   decodeListCursor,
-  encodeListCursor,
   listStatuses,
+  pageOf,
+  readUnfinished,
   resolveListLimit,
-  serializeStoreError,
   toJson,
   UNFINISHED_STATUSES,
 } from './store-rules.js';
@@ -180,16 +180,7 @@ export class PostgresStore implements SnapshotStore {
         `SELECT ${INSTANCE_COLUMNS} FROM ${this.table.instances} WHERE status = ANY($1::text[]) ORDER BY created_at, instance_id`,
         [UNFINISHED_STATUSES],
       );
-      const records: InstanceRecord[] = [];
-      const unreadable: UnreadableInstance[] = [];
-      for (const row of rows) {
-        try {
-          records.push(this.reader.record(row));
-        } catch (error) {
-          unreadable.push({ instanceId: InstanceRowReader.idOf(row), error: serializeStoreError(error) });
-        }
-      }
-      return { records, unreadable };
+      return readUnfinished(rows, (row) => this.reader.record(row), (row) => InstanceRowReader.idOf(row));
     });
   }
 
@@ -212,11 +203,7 @@ export class PostgresStore implements SnapshotStore {
                  ORDER BY updated_at DESC, instance_id LIMIT ${param(limit + 1)}`;
     return this.run('list', undefined, async (client) => {
       const { rows } = await client.query<PostgresRow>(sql, values);
-      const instances = rows.slice(0, limit).map((row) => this.reader.summary(row));
-      const last = instances[instances.length - 1];
-      return rows.length > limit && last !== undefined
-        ? { instances, nextCursor: encodeListCursor({ updatedAt: last.updatedAt, instanceId: last.instanceId }) }
-        : { instances };
+      return pageOf(rows, limit, (row) => this.reader.summary(row));
     });
   }
 

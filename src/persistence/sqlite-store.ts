@@ -4,10 +4,10 @@ import { ConcurrencyConflictError, PersistenceError } from '../errors.js';
 import {
   checkExpectedVersion,
   decodeListCursor,
-  encodeListCursor,
   listStatuses,
+  pageOf,
+  readUnfinished,
   resolveListLimit,
-  serializeStoreError,
   toJson,
   UNFINISHED_STATUSES,
 } from './store-rules.js';
@@ -155,16 +155,7 @@ export class SqliteStore implements SnapshotStore {
         `SELECT ${SUMMARY_COLUMNS}, snapshot FROM instances WHERE status IN (${UNFINISHED_PLACEHOLDERS}) ORDER BY created_at, instance_id`,
       ).all(...UNFINISHED_STATUSES),
     ) as InstanceRow[];
-    const records: InstanceRecord[] = [];
-    const unreadable: UnreadableInstance[] = [];
-    for (const row of rows) {
-      try {
-        records.push(this.reader.record(row));
-      } catch (error) {
-        unreadable.push({ instanceId: InstanceRowReader.idOf(row), error: serializeStoreError(error) });
-      }
-    }
-    return { records, unreadable };
+    return readUnfinished(rows, (row) => this.reader.record(row), (row) => InstanceRowReader.idOf(row));
   }
 
   async list(query: ListInstancesQuery = {}): Promise<InstancePage> {
@@ -196,11 +187,7 @@ export class SqliteStore implements SnapshotStore {
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM instances ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
       ORDER BY updated_at DESC, instance_id ASC LIMIT ?`;
     const rows = this.run('list', undefined, (db) => this.statement(db, sql).all(...params, limit + 1)) as InstanceRow[];
-    const instances = rows.slice(0, limit).map((row) => this.reader.summary(row));
-    const last = instances[instances.length - 1];
-    return rows.length > limit && last !== undefined
-      ? { instances, nextCursor: encodeListCursor({ updatedAt: last.updatedAt, instanceId: last.instanceId }) }
-      : { instances };
+    return pageOf(rows, limit, (row) => this.reader.summary(row));
   }
 
   async history(instanceId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<HistoryEntry[]> {

@@ -1,5 +1,5 @@
 import { PersistenceError, type SerializedError } from '../errors.js';
-import type { InstanceStatus, ListInstancesQuery, SaveRequest } from './store.js';
+import type { InstancePage, InstanceRecord, InstanceStatus, InstanceSummary, ListInstancesQuery, SaveRequest, UnreadableInstance } from './store.js';
 
 // Rules every store shares (paging, limits, version checks, JSON), so memory, SQLite and PostgreSQL agree.
 
@@ -84,3 +84,23 @@ export function serializeStoreError(error: unknown): SerializedError {
   return { name: 'Error', message: String(error) };
 }
 
+/** `loadUnfinished`'s answer from raw rows: a row that cannot be read goes to `unreadable` by id, never throws. */
+export function readUnfinished<Row>(rows: Iterable<Row>, read: (row: Row) => InstanceRecord, idOf: (row: Row) => string): { records: InstanceRecord[]; unreadable: UnreadableInstance[] } {
+  const records: InstanceRecord[] = [];
+  const unreadable: UnreadableInstance[] = [];
+  for (const row of rows) {
+    try {
+      records.push(read(row));
+    } catch (error) {
+      unreadable.push({ instanceId: idOf(row), error: serializeStoreError(error) });
+    }
+  }
+  return { records, unreadable };
+}
+
+/** A `list` page from the rows of one query that asked for `limit + 1`: the extra row says there is a next page. */
+export function pageOf<Row>(rows: readonly Row[], limit: number, summary: (row: Row) => InstanceSummary): InstancePage {
+  const instances = rows.slice(0, limit).map(summary);
+  const last = instances[instances.length - 1];
+  return rows.length > limit && last !== undefined ? { instances, nextCursor: encodeListCursor({ updatedAt: last.updatedAt, instanceId: last.instanceId }) } : { instances };
+}
