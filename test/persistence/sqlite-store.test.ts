@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { spawnNodeRespectingFileModes } from '../support/file-modes.js';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConcurrencyConflictError, PersistenceError } from '../../src/errors.js';
@@ -247,7 +247,7 @@ interface WriterReport {
   save?: { name: string; code: string; message: string };
 }
 
-/** In a child process (as user nobody when `asRoot`): open the store, load `i-1`, save it once; report what happened. */
+/** In a child process (without root's power over file modes): open the store, load `i-1`, save it once; report what happened. */
 async function runWriter(dir: string, path: string, asRoot: boolean): Promise<WriterReport> {
   const lines = await runStoreScript(
     dir,
@@ -269,7 +269,7 @@ process.stdout.write(JSON.stringify(report) + '\\n');
 }
 
 /**
- * Runs `body` (with `SqliteStore` imported) in a child process, as user nobody when `asRoot`; resolves with its
+ * Runs `body` (with `SqliteStore` imported) in a child process, without root's power over file modes; resolves with its
  * stdout lines. `onLine` sees each line as it comes, with the child's stdin to answer on.
  */
 async function runStoreScript(dir: string, asRoot: boolean, body: string, onLine?: (line: string, stdin: Writable) => Promise<void>): Promise<string[]> {
@@ -277,11 +277,7 @@ async function runStoreScript(dir: string, asRoot: boolean, body: string, onLine
   const script = join(dir, 'writer.mts');
   await writeFile(script, `import { SqliteStore } from ${JSON.stringify(storeModule)};\n${body}`, { mode: 0o644 });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
-    });
+    const child = spawnNodeRespectingFileModes(['--import', 'tsx', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     const lines: string[] = [];
     let buffer = '';
     let stderr = '';

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnNodeRespectingFileModes } from '../support/file-modes.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ReactiveSystemRuntime, SqliteStore, defineSystem } from '../../src/index.js';
 
@@ -167,19 +168,14 @@ describe('a read-only SQLite file', () => {
     expect(packed).toEqual(['pack']);
     await first.close();
 
-    // Root writes through file modes, so as root the child runs as user nobody. SQLite needs to create the -shm
-    // file next to a WAL database to read it: the directory stays writable.
+    // Root writes through file modes, so as root the child runs without the capabilities that override them.
+    // SQLite needs to create the -shm file next to a WAL database to read it: the directory stays writable.
     const asRoot = process.getuid?.() === 0;
     await chmod(dir, asRoot ? 0o777 : 0o700);
     for (const file of await readdir(dir)) await chmod(join(dir, file), 0o444);
     const script = join(dir, 'child.mts');
     await writeFile(script, childScript(path), { mode: 0o644 });
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: repoRoot,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, HOME: tmpdir() },
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const child = spawnNodeRespectingFileModes(['--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, HOME: tmpdir() } });
     children.push(child);
     const output = new ChildOutput(child);
     try {
