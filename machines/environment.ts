@@ -1,4 +1,4 @@
-import type { SerializedError } from '../src/errors.js';
+import { missingImplementationFailure } from '../src/failure.js';
 
 /** One attempt of a task, as the task attempt actor asks the runtime to run it. */
 export interface TaskAttemptRequest {
@@ -32,12 +32,11 @@ export interface MachineEnvironment {
 /** An environment for machines compiled without a runtime: tasks fail with a clear message. */
 export const detachedEnvironment: MachineEnvironment = {
   runTask: (request) =>
-    Promise.reject({
-      name: 'MissingImplementationError',
-      code: 'NO_IMPLEMENTATION',
-      message: `Task "${request.taskId}" cannot run: the machine was compiled without a runtime; create it through ReactiveSystemRuntime or pass an environment to compileSystem`,
-      nonRetryable: true,
-    } satisfies SerializedError),
+    Promise.reject(
+      missingImplementationFailure(
+        `Task "${request.taskId}" cannot run: the machine was compiled without a runtime; create it through ReactiveSystemRuntime or pass an environment to compileSystem`,
+      ),
+    ),
   emit: () => undefined,
   log: () => undefined,
   reportError: () => undefined,

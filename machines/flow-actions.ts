@@ -1,6 +1,6 @@
 import { assign, enqueueActions, type AnyEventObject } from 'xstate';
 import { retryDelayMs, type CompiledRetryPolicy } from '../src/dsl/retry-policy.js';
-import type { SerializedError } from '../src/errors.js';
+import { cancelledFailure, failedFailure, type SerializedError } from '../src/failure.js';
 import type { MachineEnvironment } from './environment.js';
 import { errorFromEvent, type FlowContext, type FlowExecutionResult, type StepRecord } from './flow-state.js';
 import { flowScope, type ExpressionParams, type MachineExpressions } from './scope.js';
@@ -114,10 +114,10 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
       steps: { ...context.steps, [params.step]: params.last ? context.steps[params.last] : undefined },
     })),
     flowFailed: assign(({ context }: Args, params: StepParams) => {
-      const error = context.stepStatus[params.step]?.error ?? { name: 'Error', message: `Step "${params.step}" failed` };
+      const error = context.stepStatus[params.step]?.error ?? failedFailure(`Step "${params.step}" failed`);
       return { error: { ...error, step: params.step } };
     }),
-    flowCancelled: assign(() => ({ error: { name: 'CancelledError', message: 'The flow was cancelled' } })),
+    flowCancelled: assign(() => ({ error: cancelledFailure('The flow was cancelled') })),
     retryScheduled: enqueueActions(
       ({ context: ctx, enqueue }, params: StepParams & { task: string; policy: CompiledRetryPolicy & { maxDelayMs: number | null } }) => {
         const context = ctx as FlowContext;

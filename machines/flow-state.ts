@@ -1,4 +1,4 @@
-import type { SerializedError } from '../src/errors.js';
+import { failedFailure, timedOutFailure, type SerializedError } from '../src/failure.js';
 
 export type StepStatus = 'running' | 'completed' | 'failed';
 
@@ -92,14 +92,14 @@ export function errorFromEvent(
 ): SerializedError {
   switch (source) {
     case 'timeout':
-      return { name: 'TimeoutError', message: `Step "${step}" timed out after ${timeoutMs ?? '?'}ms` };
+      return timedOutFailure(step, timeoutMs);
     case 'flowResult': {
       const result = event.output as Partial<FlowExecutionResult> | undefined;
-      return result?.error ?? { name: 'Error', message: `Step "${step}" failed` };
+      return result?.error ?? failedFailure(`Step "${step}" failed`);
     }
     default: {
       const error = event.error as SerializedError | undefined;
-      return error && typeof error.name === 'string' ? error : { name: 'Error', message: String(event.error) };
+      return error && typeof error.name === 'string' ? error : failedFailure(String(event.error));
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { AnyEventObject } from 'xstate';
 import { failedFlowResult, stepResults, type FlowContext, type FlowExecutionResult, type FlowMachineInput } from './flow-state.js';
-import { toSerializedError } from './task-attempt.js';
+import { toSerializedError } from '../src/failure.js';
 import { flowScope, processScope, type ExpressionParams, type MachineExpressions } from './scope.js';
 import type { TaskAttemptInput } from './task-attempt.js';
 

@@ -1,5 +1,5 @@
 import type { ActorLogic, AnyActorRef, EventObject, Snapshot } from 'xstate';
-import type { SerializedError } from '../src/errors.js';
+import { abortedFailure, toSerializedError } from '../src/failure.js';
 import type { MachineEnvironment } from './environment.js';
 
 export interface TaskAttemptInput {
@@ -15,29 +15,6 @@ export type TaskAttemptSnapshot = Snapshot<unknown> & { input: TaskAttemptInput 
 const RESOLVE = 'xstate.task.resolve';
 const REJECT = 'xstate.task.reject';
 const controllers = new WeakMap<AnyActorRef, AbortController>();
-
-/** Turns anything thrown into the serialisable failure shape. */
-export function toSerializedError(thrown: unknown): SerializedError {
-  if (thrown && typeof thrown === 'object') {
-    const e = thrown as { name?: unknown; message?: unknown; code?: unknown; nonRetryable?: unknown };
-    const out: SerializedError = {
-      name: typeof e.name === 'string' && e.name ? e.name : 'Error',
-      message: typeof e.message === 'string' ? e.message : safeString(thrown),
-    };
-    if (typeof e.code === 'string' || typeof e.code === 'number') out.code = String(e.code);
-    if (e.nonRetryable === true) out.nonRetryable = true;
-    return out;
-  }
-  return { name: 'Error', message: typeof thrown === 'string' ? thrown : `Non-error value thrown: ${safeString(thrown)}` };
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    return String(value);
-  }
-}
 
 /**
  * One attempt of a task, as an actor: like `fromPromise`, but it asks the environment to run the task,
@@ -83,7 +60,7 @@ export function createTaskAttemptLogic(env: MachineEnvironment): ActorLogic<Task
         case REJECT:
           return { ...snapshot, status: 'error', error: data, input: undefined };
         case 'xstate.stop': {
-          controllers.get(self)?.abort(Object.assign(new Error('The task attempt was stopped'), { name: 'AbortError' }));
+          controllers.get(self)?.abort(abortedFailure('The task attempt was stopped'));
           controllers.delete(self);
           return { ...snapshot, status: 'stopped', input: undefined };
         }

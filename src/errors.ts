@@ -38,14 +38,16 @@ export type ErrorCode =
   | 'INSTANCE_FINISHED'
   | 'CODEGEN_FAILED'
   | 'CODEGEN_PROVIDER'
-  | 'CODEGEN_EXISTS';
+  | 'CODEGEN_EXISTS'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_OPTION';
 
 /** Base of every error runtime-core throws; `code` is stable, the message is for people. */
-export class RuntimeCoreError extends Error {
+export class RuntimeCoreError<Code extends string | undefined = ErrorCode> extends Error {
   override readonly name: string = 'RuntimeCoreError';
-  readonly code: ErrorCode;
+  readonly code: Code;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
@@ -135,13 +137,33 @@ export class ExpressionError extends RuntimeCoreError {
   }
 }
 
-/** The shape a failure takes when it crosses a boundary: in results, events and snapshots. */
-export interface SerializedError {
-  name: string;
-  message: string;
-  code?: string;
-  /** Set when the error must not be retried. */
-  nonRetryable?: boolean;
+export type { SerializedError } from './failure.js';
+
+/**
+ * A call made the wrong way: an argument or option of the wrong type or out of range. `INVALID_ARGUMENT` for
+ * API calls, `INVALID_OPTION` for constructor options, `CLI_USAGE` for the command line (exit code 2).
+ */
+export class UsageError extends RuntimeCoreError {
+  override readonly name: string = 'UsageError';
+
+  constructor(message: string, code: 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'CLI_USAGE' = 'INVALID_ARGUMENT', options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A task's own failure, thrown from an implementation: its `name`, `code` and `nonRetryable` cross into the
+ * result as they are (the code is the task's, not one of runtime-core's).
+ */
+export class TaskFailure extends RuntimeCoreError<string | undefined> {
+  override readonly name: string;
+  readonly nonRetryable: boolean;
+
+  constructor(name: string, message: string, options: { code?: string | undefined; nonRetryable?: boolean; cause?: unknown } = {}) {
+    super(options.code, message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = name;
+    this.nonRetryable = options.nonRetryable ?? false;
+  }
 }
 
 export type PersistenceErrorCode = 'CONCURRENCY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_CORRUPT' | 'STORE_SCHEMA' | 'NEEDS_MIGRATION' | 'NOT_STARTED' | 'NO_STORE' | 'INSTANCE_FINISHED';

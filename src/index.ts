@@ -93,7 +93,6 @@ export type {
   DocumentShape,
   LegacySystemDefinition,
 } from './dsl/migrate/index.js';
-export { TaskFailure } from './runtime/builtin-tasks/index.js';
 export type { RuntimeFlow, RuntimeFlowStep } from './dsl/programmatic-flow.js';
 export { parseExpression, findExpressionError } from './dsl/expression/index.js';
 export { compileExpression } from '../machines/expression.js';
@@ -117,5 +116,8 @@ export {
   ExpressionError,
   PersistenceError,
   ConcurrencyConflictError,
+  UsageError,
+  TaskFailure,
 } from './errors.js';
+export { toSerializedError } from './failure.js';
 export type { ValidationIssue, SerializedError, ErrorCode, PersistenceErrorCode } from './errors.js';

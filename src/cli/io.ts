@@ -1,3 +1,5 @@
+import { UsageError as ApiUsageError } from '../errors.js';
+
 /** Where a command writes, so commands run the same in a terminal and in tests. */
 export interface CliIo {
   out(text: string): void;
@@ -15,8 +17,10 @@ export const processIo = (): CliIo => ({
 });
 
 /** A mistake in how the command was called: one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export class UsageError extends ApiUsageError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'CLI_USAGE', options);
+  }
 }
 
 /** The runtime's warnings and errors, one line each on stderr: the logger every command gives its runtime. */

@@ -1,6 +1,6 @@
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import { compileSystemDefinitions, type SystemMachineDefinitions } from '../../compiler/system.js';
-import { toSerializedError } from '../../machines/task-attempt.js';
+import { toSerializedError } from '../failure.js';
 import type { SnapshotStore } from '../persistence/store.js';
 import type { ReactiveSystemRuntime } from '../runtime/runtime.js';
 import type { GraphSource } from './graph.js';

@@ -2,7 +2,7 @@ import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { ConcurrencyConflictError, PersistenceError, type SerializedError } from '../errors.js';
 import { HistoryCollector } from '../persistence/history.js';
 import type { InstanceKind, InstanceRecord, InstanceStatus, NewHistoryEntry, SnapshotStore } from '../persistence/store.js';
-import { toSerializedError } from '../../machines/task-attempt.js';
+import { toSerializedError } from '../failure.js';
 
 /** What the runtime learns from the persistence of its instances. */
 export interface DurabilityListener {

@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { FlowExecutionResult } from '../../machines/flow-state.js';
 import { NotFoundError, PersistenceError, type ConcurrencyConflictError, type SerializedError } from '../errors.js';
-import { toSerializedError } from '../../machines/task-attempt.js';
+import { toSerializedError } from '../failure.js';
 import { findMissingStates } from '../persistence/compatibility.js';
 import {
   FINISHED_STATUSES,

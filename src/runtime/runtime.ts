@@ -6,7 +6,7 @@ import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefi
 import type { FlowMachineDefinition } from '../../compiler/types.js';
 import type { MachineEnvironment, TaskAttemptRequest } from '../../machines/environment.js';
 import { failedFlowResult, type FlowContext, type FlowExecutionResult } from '../../machines/flow-state.js';
-import { toSerializedError } from '../../machines/task-attempt.js';
+import { toSerializedError } from '../failure.js';
 import type { NormalizedSystem } from '../dsl/normalize.js';
 import { parseDuration } from '../dsl/duration.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';

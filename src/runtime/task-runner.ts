@@ -1,5 +1,5 @@
 import type { TaskAttemptRequest } from '../../machines/environment.js';
-import { toSerializedError } from '../../machines/task-attempt.js';
+import { toSerializedError } from '../failure.js';
 import type { TaskDefinition } from '../dsl/schema.js';
 import type { SerializedError } from '../errors.js';
 import { checkJsonSchema, jsonProblem } from './json-schemas.js';

@@ -1,4 +1,4 @@
-import { toSerializedError } from '../../machines/task-attempt.js';
+import { toSerializedError } from '../failure.js';
 import type { SerializedError } from '../errors.js';
 import { getTaskContext } from '../runtime/task-context.js';
 import type { TaskImplementation } from '../runtime/task-runner.js';

@@ -2,7 +2,7 @@
  * What the inspector and its page say to each other: JSON messages over the WebSocket at `/ws`. The server
  * pushes `ServerMessage`s; the page sends `ClientMessage`s.
  */
-import { toSerializedError } from '../../../machines/task-attempt.js';
+import { toSerializedError } from '../../failure.js';
 import type { StepStatus } from '../../../machines/flow-state.js';
 import type { SerializedError } from '../../errors.js';
 import type { HistoryEntry, InstanceStatus as StoredStatus } from '../../persistence/store.js';
