@@ -44,6 +44,12 @@ export class MachineCatalog {
     this.built.delete(`flow:${flowId}`);
   }
 
+  /** Adds (or replaces) the single-step machine of a task (one that is implemented but not declared). */
+  setTask(taskId: string, definition: FlowMachineDefinition): void {
+    this.definitions.tasks.set(taskId, definition);
+    this.built.delete(`task:${taskId}`);
+  }
+
   private get(name: string): AnyStateMachine | undefined {
     const cached = this.built.get(name);
     if (cached) return cached;

@@ -79,7 +79,7 @@ export const invalidInputFailure = (message: string): SerializedError => nonRetr
 export const invalidOutputFailure = (code: 'INVALID_OUTPUT' | 'NON_JSON_OUTPUT', message: string): SerializedError => nonRetryableFailure(FailureName.invalidOutput, code, message);
 
 /** A stored instance whose machine changed under it; `missing` lists what its snapshot needs. */
-export const needsMigrationFailure = (message: string, missing: readonly string[]): SerializedError & { missing: readonly string[] } => ({
+export const needsMigrationFailure = (message: string, missing: string[]): SerializedError & { missing: string[] } => ({
   name: FailureName.needsMigration,
   code: 'NEEDS_MIGRATION',
   message,

@@ -7,7 +7,7 @@ export type { TaskImplementation } from './runtime/task-runner.js';
 export { getTaskContext } from './runtime/task-context.js';
 export type { TaskContext } from './runtime/task-context.js';
 export type { FlowExecutionResult, StepResult, StepStatus, FlowContext, StepRecord } from '../machines/flow-state.js';
-export type { RecoveryReport, SnapshotTransform } from './runtime/durable-instances.js';
+export type { RecoveryReport, SnapshotTransform } from './runtime/host/instance-host.js';
 
 export { MemoryStore } from './persistence/memory-store.js';
 export { SqliteStore } from './persistence/sqlite-store.js';
@@ -29,7 +29,7 @@ export type {
   InstancePage,
   UnreadableInstance,
 } from './persistence/store.js';
-export { findMissingStates } from './persistence/compatibility.js';
+export { findMissingStates } from './runtime/host/compatibility.js';
 export { openStore, parseStoreSpec } from './persistence/open-store.js';
 export type { OpenStoreOptions, StoreSpec } from './persistence/open-store.js';
 
@@ -45,7 +45,7 @@ export type {
   VerificationReport,
   CodeGenerationFailureReason,
 } from './codegen/index.js';
-export { machineHash } from './persistence/machine-hash.js';
+export { machineHash } from './runtime/host/machine-hash.js';
 
 export { defineSystem } from './dsl/schema.js';
 export type * from './dsl/schema.js';

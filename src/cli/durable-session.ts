@@ -3,7 +3,7 @@ import { ExpressionCache } from '../../machines/expression.js';
 import type { SystemDefinition } from '../dsl/schema.js';
 import type { SnapshotStore } from '../persistence/store.js';
 import { createBuiltinTask } from '../runtime/builtin-tasks/index.js';
-import type { RecoveryReport } from '../runtime/durable-instances.js';
+import type { RecoveryReport } from '../runtime/host/instance-host.js';
 import { ReactiveSystemRuntime } from '../runtime/runtime.js';
 import { getTaskContext } from '../runtime/task-context.js';
 import type { TaskImplementation } from '../runtime/task-runner.js';

@@ -3,7 +3,7 @@ import type { StateValue } from 'xstate';
 import type { StepRecord } from '../../machines/flow-state.js';
 import { activeStateIds } from '../inspect/graph.js';
 import type { HistoryEntry, InstanceRecord, InstanceSummary } from '../persistence/store.js';
-import type { RecoveryReport } from '../runtime/durable-instances.js';
+import type { RecoveryReport } from '../runtime/host/instance-host.js';
 
 /** A time as ISO 8601 (UTC), to the millisecond. */
 export const formatTime = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());

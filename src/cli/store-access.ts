@@ -61,7 +61,8 @@ export async function withErrorCodes(io: CliIo, body: () => Promise<number>): Pr
   try {
     return await body();
   } catch (error) {
-    if (!(error instanceof RuntimeCoreError) || error instanceof SystemValidationError) throw error;
+    // Usage errors keep their own form (exit 2); validation errors list their problems line by line.
+    if (!(error instanceof RuntimeCoreError) || error instanceof SystemValidationError || error instanceof UsageError) throw error;
     io.err(oneLineError(error));
     return 1;
   }

@@ -1,27 +1,39 @@
-import type { AnyActorRef } from 'xstate';
-import type { FlowDefinition } from '../dsl/schema.js';
+import type { JsonSchema } from '../dsl/schema.js';
+import { RuntimeCoreError, InputValidationError, UsageError } from '../errors.js';
 import { EventHandlers, type EventHandler } from './event-handlers.js';
-import type { Instance, InstanceRegistry } from './instances.js';
+import type { EventAddress, InstanceHost } from './host/instance-host.js';
+import { checkJsonSchema } from './json-schemas.js';
 import type { RuntimeLogger } from './options.js';
 
+/** What starts the flows an event triggers. */
+export interface FlowLauncher {
+  startFlow(flowId: string, input: unknown): unknown;
+}
+
 /**
- * Where an event goes: its handlers, one addressed instance or every instance that listens for it, and
- * the flows it triggers. Lifecycle notices take the same road, but only when someone listens.
+ * Where an event goes: its handlers, one addressed instance or every instance that listens for it (through the
+ * host, wherever instances live), and the flows it triggers (through the launcher). Lifecycle notices take
+ * the same road, but only when someone listens.
  */
 export class EventRouter {
   private readonly handlers: EventHandlers;
   private readonly triggers = new Map<string, Set<string>>();
   private readonly processListeners = new Set<string>();
-  /** The instance an event is being delivered to, for reports from guards (which XState gives no `self`). */
-  private delivering: Instance | undefined;
+  private host: InstanceHost | undefined;
+  private launcher: FlowLauncher | undefined;
   private stopped = false;
 
   constructor(
-    private readonly instances: InstanceRegistry,
-    private readonly startFlow: (flowId: string, input: unknown) => void,
+    private readonly schemas: Readonly<Record<string, { payload?: JsonSchema } | undefined>>,
     private readonly logger: RuntimeLogger,
   ) {
     this.handlers = new EventHandlers(logger);
+  }
+
+  /** Where instances live and what starts flows: known once the runtime has built them. */
+  connect(host: InstanceHost, launcher: FlowLauncher): void {
+    this.host = host;
+    this.launcher = launcher;
   }
 
   addHandler(type: string, handler: EventHandler): () => void {
@@ -29,9 +41,9 @@ export class EventRouter {
   }
 
   /** Indexes (or re-indexes) the events that start a flow. */
-  setTriggers(flowId: string, flow: FlowDefinition): void {
+  setTriggers(flowId: string, trigger: string | readonly string[] | undefined): void {
     for (const set of this.triggers.values()) set.delete(flowId);
-    const types = flow.trigger === undefined ? [] : Array.isArray(flow.trigger) ? flow.trigger : [flow.trigger];
+    const types = trigger === undefined ? [] : typeof trigger === 'string' ? [trigger] : trigger;
     for (const type of types) {
       let set = this.triggers.get(type);
       if (!set) this.triggers.set(type, (set = new Set()));
@@ -43,52 +55,73 @@ export class EventRouter {
     this.processListeners.add(type);
   }
 
-  /** The instance being delivered to right now, if any. */
-  get currentInstance(): Instance | undefined {
-    return this.delivering;
+  /**
+   * Sends an event from outside (or from a task): checked against its schema, addressed by the payload's
+   * `instanceId` (or the default instance of `processId`), then routed.
+   */
+  send(type: string, payload: Record<string, unknown>, source?: string): void {
+    this.assertRunning();
+    if (typeof type !== 'string' || type.length === 0) throw new UsageError('sendEvent(type, payload) expects a non-empty event type');
+    const schema = this.schemas[type]?.payload;
+    if (schema) {
+      const issues = checkJsonSchema(schema, payload, 'payload');
+      if (issues.length) throw new InputValidationError(`Payload of event "${type}"`, issues, 'INVALID_PAYLOAD');
+    }
+    this.dispatch(type, payload, addressOf(payload), source);
   }
 
-  dispatch(type: string, payload: Record<string, unknown>, target?: Instance, source?: string): void {
-    if (this.stopped) return;
-    this.handlers.deliver(type, payload, source);
-    const event = { type, payload };
-    if (target) this.deliver(target, event);
-    else for (const instance of [...this.instances.listening(type)]) this.deliver(instance, event);
-    for (const flowId of this.triggers.get(type) ?? []) {
+  /**
+   * A process `emit` goes through `send` (schema, addressing) once the emitting transition is over: actors it
+   * starts or moves must not be created inside another actor's action. A bad one is reported.
+   */
+  emitLater(type: string, payload: Record<string, unknown>, source: string | undefined): void {
+    queueMicrotask(() => {
+      if (this.stopped) return;
       try {
-        this.startFlow(flowId, payload);
+        this.send(type, payload, source);
       } catch (error) {
-        this.logger.error(`Event "${type}" could not start flow "${flowId}"`, { error: error instanceof Error ? error.message : String(error) });
+        const message = `emit of "${type}" failed: ${error instanceof Error ? error.message : String(error)}`;
+        this.logger.error(message, { event: type, ...(source === undefined ? {} : { instanceId: source }) });
+        this.lifecycle('process.error', () => ({ event: type, message, ...(source === undefined ? {} : { instanceId: source }) }));
       }
-    }
+    });
   }
 
   /** Lifecycle notices cost nothing unless a handler, a trigger or a process listens for them. */
   lifecycle(type: string, payload: () => Record<string, unknown>): void {
     if (this.stopped) return;
     if (!this.handlers.has(type) && !this.triggers.has(type) && !this.processListeners.has(type)) return;
-    this.dispatch(type, payload());
+    this.dispatch(type, payload(), undefined, undefined, true);
   }
 
   stop(): void {
     this.stopped = true;
   }
 
-  /** A flow's event steps may sit in forEach bodies and sub-flows, which are child actors: they get the event too. */
-  private deliver(instance: Instance, event: { type: string; payload: Record<string, unknown> }): void {
-    const outer = this.delivering;
-    this.delivering = instance;
-    try {
-      if (instance.kind === 'process') instance.actor.send(event);
-      else sendDeep(instance.actor, event);
-    } finally {
-      this.delivering = outer;
+  private dispatch(type: string, payload: Record<string, unknown>, address: EventAddress | undefined, source: string | undefined, notice = false): void {
+    if (this.stopped || !this.host) return;
+    const accepted = () => this.handlers.deliver(type, payload, source);
+    void this.host.deliver({ type, payload }, { ...(address ? { address } : {}), accepted, notice }).catch((error: unknown) => {
+      this.logger.error(`Event "${type}" could not be delivered`, { error: error instanceof Error ? error.message : String(error) });
+    });
+    for (const flowId of this.triggers.get(type) ?? []) {
+      try {
+        this.launcher?.startFlow(flowId, payload);
+      } catch (error) {
+        this.logger.error(`Event "${type}" could not start flow "${flowId}"`, { error: error instanceof Error ? error.message : String(error) });
+      }
     }
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new RuntimeCoreError('RUNTIME_STOPPED', 'The runtime was stopped; create a new ReactiveSystemRuntime');
+    this.host?.assertOpen();
   }
 }
 
-function sendDeep(actor: AnyActorRef, event: { type: string; payload: Record<string, unknown> }): void {
-  actor.send(event);
-  const children = (actor.getSnapshot() as { children?: Record<string, AnyActorRef> }).children;
-  for (const child of Object.values(children ?? {})) if (child.getSnapshot()?.status === 'active') sendDeep(child, event);
+/** The payload form of addressing, as the original README uses it: `{ instanceId }` or `{ processId }`. */
+function addressOf(payload: Record<string, unknown>): EventAddress | undefined {
+  if (typeof payload.instanceId === 'string') return { instanceId: payload.instanceId };
+  if (typeof payload.processId === 'string') return { processId: payload.processId };
+  return undefined;
 }

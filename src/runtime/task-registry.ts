@@ -1,6 +1,7 @@
 import { ExpressionCache } from '../../machines/expression.js';
 import { collectSteps } from '../dsl/validate-flow.js';
 import type { FlowDefinition, TaskDefinition } from '../dsl/schema.js';
+import { UsageError } from '../errors.js';
 import { createBuiltinTask } from './builtin-tasks/index.js';
 import type { TaskImplementation } from './task-runner.js';
 
@@ -15,14 +16,37 @@ export class TaskRegistry {
   private readonly builtins = new Map<string, TaskImplementation>();
   private readonly expressions = new ExpressionCache();
   private readonly adHoc: Record<string, TaskDefinition> = {};
+  /** Attempts waiting for an implementation, by task id. */
+  private readonly awaited = new Map<string, { registered: Promise<void>; resolve: () => void }>();
 
   constructor(private readonly declared: Readonly<Record<string, TaskDefinition>>) {}
 
   register(taskId: string, implementation: TaskImplementation): void {
     if (typeof implementation !== 'function') {
-      throw new TypeError(`registerTaskImplementation("${taskId}", …) expects a function, got ${implementation === null ? 'null' : typeof implementation}`);
+      throw new UsageError(`registerTaskImplementation("${taskId}", …) expects a function, got ${implementation === null ? 'null' : typeof implementation}`);
     }
     this.implementations.set(taskId, implementation);
+    this.awaited.get(taskId)?.resolve();
+    this.awaited.delete(taskId);
+  }
+
+  /** Resolves once an implementation of `taskId` is registered. */
+  whenImplemented(taskId: string): Promise<void> {
+    let awaited = this.awaited.get(taskId);
+    if (!awaited) {
+      let resolve!: () => void;
+      const registered = new Promise<void>((r) => (resolve = r));
+      this.awaited.set(taskId, (awaited = { registered, resolve }));
+    }
+    return awaited.registered;
+  }
+
+  hasImplementation(taskId: string): boolean {
+    return this.implementation(taskId) !== undefined;
+  }
+
+  isDeclared(taskId: string): boolean {
+    return this.definition(taskId) !== undefined;
   }
 
   /** The registered implementation, else the built-in one the task's definition describes. */

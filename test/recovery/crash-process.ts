@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { FlowExecutionResult } from '../../machines/flow-state.js';
 import type { HistoryEntry, InstanceSummary } from '../../src/persistence/store.js';
-import type { RecoveryReport } from '../../src/runtime/durable-instances.js';
+import type { RecoveryReport } from '../../src/runtime/host/instance-host.js';
 import type { CrashChildArgs } from './crash-child.js';
 
 // The crash-recovery test's child processes: started with tsx, killed by their own handle only.

@@ -1,6 +1,6 @@
 import type { AnyActorRef, AnyEventObject, InspectionEvent, StateValue } from 'xstate';
-import type { StepRecord } from '../../machines/flow-state.js';
-import type { NewHistoryEntry } from './store.js';
+import type { StepRecord } from '../../../machines/flow-state.js';
+import type { NewHistoryEntry } from '../../persistence/store.js';
 
 interface MachineLike {
   value?: StateValue;

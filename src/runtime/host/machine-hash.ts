@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FlowMachineDefinition, ProcessMachineDefinition } from '../../compiler/types.js';
+import type { FlowMachineDefinition, ProcessMachineDefinition } from '../../../compiler/types.js';
 
 /** The compiled definitions a hash is computed over. */
 export interface HashableDefinitions {

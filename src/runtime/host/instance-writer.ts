@@ -1,126 +1,15 @@
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { ConcurrencyConflictError, PersistenceError, type SerializedError } from '../errors.js';
-import { HistoryCollector } from '../persistence/history.js';
-import type { InstanceKind, InstanceRecord, InstanceStatus, NewHistoryEntry, SnapshotStore } from '../persistence/store.js';
-import { toSerializedError } from '../failure.js';
-
-/** What the runtime learns from the persistence of its instances. */
-export interface DurabilityListener {
-  /** Another runtime advanced the instance: this one must drop its copy. */
-  conflict(instanceId: string, error: ConcurrencyConflictError): void;
-  /** A write failed (first failure of an outage) or succeeded again after failing. */
-  unavailable(instanceId: string, error: PersistenceError): void;
-  restored(instanceId: string): void;
-}
-
-export interface DurabilityOptions {
-  store: SnapshotStore;
-  systemId: string;
-  systemVersion: string;
-  now: () => number;
-  listener: DurabilityListener;
-  /** First and longest wait between attempts to write while the store is unavailable. */
-  retry: { initialDelayMs: number; maxDelayMs: number };
-  /** Writes in flight at once, over all instances. */
-  maxConcurrentWrites: number;
-}
-
-export interface TrackSpec {
-  instanceId: string;
-  kind: InstanceKind;
-  definitionId: string;
-  machineHash: string;
-  /** Of the stored record: 0 for a new instance. */
-  version: number;
-  createdAt: number;
-  /** Written with the first save. */
-  history: NewHistoryEntry[];
-}
-
-/**
- * Persists instances after every macrostep: the snapshot, status and history in one versioned write per
- * instance at a time. Writes are coalesced per microtask; a task attempt starts only once the snapshot
- * that started it is stored (`whenDurable`), so a crash never forgets a step that ran to completion.
- */
-export class Durability {
-  private readonly instances = new Map<string, DurableInstance>();
-  private writes = 0;
-  private readonly queued: Array<() => void> = [];
-
-  constructor(readonly options: DurabilityOptions) {}
-
-  /**
-   * A slot for one write. Writes beyond `maxConcurrentWrites` wait here, in order, rather than in a database
-   * pool whose wait counts against its connection timeout (10,000 instances recovered at once, say).
-   * @internal
-   */
-  acquire(): Promise<void> {
-    if (this.writes < this.options.maxConcurrentWrites) {
-      this.writes++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.queued.push(resolve));
-  }
-
-  /** @internal */
-  release(): void {
-    const next = this.queued.shift();
-    if (next) next();
-    else this.writes--;
-  }
-
-  /** Starts persisting an instance; its `inspect` callback goes to the actor's options, then `bind(actor)`. */
-  track(spec: TrackSpec): DurableInstance {
-    const durable = new DurableInstance(this, spec);
-    this.instances.set(spec.instanceId, durable);
-    return durable;
-  }
-
-  get(instanceId: string): DurableInstance | undefined {
-    return this.instances.get(instanceId);
-  }
-
-  /** @internal */
-  forget(durable: DurableInstance): void {
-    if (this.instances.get(durable.instanceId) === durable) this.instances.delete(durable.instanceId);
-  }
-
-  /**
-   * Resolves once the latest state of the instance that `instanceId` belongs to (a forEach body's id is
-   * `<root>/<step>[i]`) is stored; stays pending while the store is unavailable.
-   */
-  whenDurable(instanceId: string): Promise<void> {
-    let id = instanceId;
-    for (;;) {
-      const durable = this.instances.get(id);
-      if (durable) return durable.whenDurable();
-      const slash = id.lastIndexOf('/');
-      if (slash < 0) return Promise.resolve();
-      id = id.slice(0, slash);
-    }
-  }
-
-  /** Resolves once every instance's latest state is stored; stays pending while the store is unavailable. */
-  async whenAllDurable(): Promise<void> {
-    await Promise.all([...this.instances.values()].map((durable) => durable.whenDurable()));
-  }
-
-  /** Waits for every pending write (those that can succeed). */
-  async drain(): Promise<void> {
-    await Promise.all([...this.instances.values()].map((durable) => durable.drained()));
-  }
-
-  /** Stops writing: the stored state stays what it was, so the next runtime recovers from there. */
-  detachAll(): void {
-    for (const durable of this.instances.values()) durable.detach();
-    this.instances.clear();
-  }
-}
+import { ConcurrencyConflictError, PersistenceError } from '../../errors.js';
+import { toSerializedError, type SerializedError } from '../../failure.js';
+import type { InstanceRecord, InstanceStatus, NewHistoryEntry } from '../../persistence/store.js';
+import { statusOf } from '../instance-status.js';
+import { HistoryCollector } from './history-collector.js';
+import type { TrackSpec, WriteScheduler } from './write-scheduler.js';
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
-/** One persisted instance: what was written, what is pending, and who waits for it. */
-export class DurableInstance {
+/** The writes of one instance to its store: what was written, what is pending, and who waits for it. */
+export class InstanceWriter {
   readonly instanceId: string;
   private actor: AnyActorRef | undefined;
   private collector: HistoryCollector | undefined;
@@ -142,7 +31,7 @@ export class DurableInstance {
   private readonly spec: TrackSpec;
 
   constructor(
-    private readonly owner: Durability,
+    private readonly owner: WriteScheduler,
     spec: TrackSpec,
   ) {
     this.spec = spec;
@@ -336,12 +225,3 @@ export class DurableInstance {
   }
 }
 
-/** The stored status a snapshot stands for. */
-export function statusOf(kind: InstanceKind, snapshot: { status?: string; value?: unknown; output?: unknown; error?: unknown }): { status: InstanceStatus; error?: SerializedError } {
-  if (snapshot.status === 'error') return { status: 'failed', error: toSerializedError(snapshot.error) };
-  if (snapshot.status !== 'done') return { status: 'running' };
-  if (kind === 'process') return { status: 'completed' };
-  if (snapshot.value === 'cancelled') return { status: 'cancelled' };
-  const output = snapshot.output as { success?: boolean; error?: SerializedError } | undefined;
-  return output?.success ? { status: 'completed' } : { status: 'failed', ...(output?.error ? { error: output.error } : {}) };
-}

@@ -1,0 +1,145 @@
+import type { AnyStateMachine } from 'xstate';
+import { MachineCatalog } from '../../compiler/catalog.js';
+import { compileFlowDefinition } from '../../compiler/flow.js';
+import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefinitions } from '../../compiler/system.js';
+import type { FlowMachineDefinition } from '../../compiler/types.js';
+import type { MachineEnvironment } from '../../machines/environment.js';
+import type { NormalizedSystem } from '../dsl/normalize.js';
+import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
+import type { FlowDefinition } from '../dsl/schema.js';
+import { assertValidSystem } from '../dsl/validate.js';
+import { SystemValidationError, UsageError } from '../errors.js';
+import type { InstanceKind } from '../persistence/store.js';
+import type { HostedSystem } from './host/actor-runner.js';
+import { machineHash } from './host/machine-hash.js';
+import { TaskRegistry } from './task-registry.js';
+
+/**
+ * A validated system and its compiled machines: what every host runs. Flows registered in code join it here,
+ * so the machines, the hashes and what each machine listens to stay one consistent set.
+ */
+export class SystemModel implements HostedSystem {
+  readonly tasks: TaskRegistry;
+  private readonly flows: Record<string, FlowDefinition>;
+  private readonly definitions: SystemMachineDefinitions;
+  private catalog: MachineCatalog | undefined;
+  private readonly hashes = new Map<string, string>();
+  private readonly listenSets = new Map<string, ReadonlySet<string>>();
+
+  constructor(readonly system: NormalizedSystem) {
+    this.tasks = new TaskRegistry(system.tasks ?? {});
+    this.flows = { ...(system.flows ?? {}) };
+    this.definitions = compileSystemDefinitions(system);
+  }
+
+  get systemId(): string {
+    return this.system.id;
+  }
+
+  get systemVersion(): string {
+    return this.system.version;
+  }
+
+  /** Builds every machine now, with what they call out to: an event emitted from inside a machine must not build another one mid-action. */
+  build(environment: MachineEnvironment): void {
+    this.catalog = new MachineCatalog(environment, this.definitions);
+    this.catalog.buildAll();
+  }
+
+  flow(flowId: string): FlowDefinition | undefined {
+    return Object.prototype.hasOwnProperty.call(this.flows, flowId) ? this.flows[flowId] : undefined;
+  }
+
+  flowIds(): string[] {
+    return Object.keys(this.flows);
+  }
+
+  processIds(): string[] {
+    return [...this.definitions.processes.keys()];
+  }
+
+  hasProcess(processId: string): boolean {
+    return this.definitions.processes.has(processId);
+  }
+
+  /** Event types each process listens for, over all processes (lifecycle notices to them are not skipped). */
+  processEvents(): string[] {
+    return [...this.definitions.processes.values()].flatMap((definition) => definition.events);
+  }
+
+  machineFor(kind: InstanceKind | 'task', definitionId: string): AnyStateMachine | undefined {
+    const catalog = this.built();
+    if (kind === 'flow') return this.flow(definitionId) && catalog.flow(definitionId);
+    if (kind === 'process') return catalog.process(definitionId);
+    return this.taskMachine(definitionId);
+  }
+
+  /** The single-step machine of a task; a task that is implemented but not declared gets one on first use. */
+  private taskMachine(taskId: string): AnyStateMachine | undefined {
+    const catalog = this.built();
+    const machine = catalog.task(taskId);
+    if (machine) return machine;
+    const definition = this.tasks.definition(taskId);
+    if (!definition) return undefined;
+    catalog.setTask(taskId, compileTaskDefinition(taskId, { [taskId]: definition }));
+    return catalog.task(taskId);
+  }
+
+  listens(kind: InstanceKind, definitionId: string): ReadonlySet<string> {
+    const key = `${kind}:${definitionId}`;
+    let events = this.listenSets.get(key);
+    if (!events) {
+      events = kind === 'process' ? new Set(this.definitions.processes.get(definitionId)?.events ?? []) : this.flowEvents(definitionId, new Set());
+      this.listenSets.set(key, events);
+    }
+    return events;
+  }
+
+  hashOf(kind: InstanceKind, definitionId: string): string {
+    const key = `${kind}:${definitionId}`;
+    let hash = this.hashes.get(key);
+    if (hash === undefined) this.hashes.set(key, (hash = machineHash(this.definitions, kind, definitionId)));
+    return hash;
+  }
+
+  /** Adds a flow built in code (FlowStepType steps, function conditions) or in DSL form; checked as part of the system. */
+  addFlow(flow: RuntimeFlow | (FlowDefinition & { id: string })): { id: string; definition: FlowDefinition } {
+    if (!flow || typeof flow.id !== 'string') throw new UsageError('registerFlow(flow) expects a flow with a string id');
+    const { id, ...definition } = convertFlowToDsl(flow as RuntimeFlow);
+    const tasks = this.tasks.definitionsFor(definition);
+    const document = { ...this.system, tasks, flows: { ...this.flows, [id]: definition } };
+    try {
+      assertValidSystem(document);
+    } catch (error) {
+      if (error instanceof SystemValidationError) throw new SystemValidationError(error.issues, `Flow "${id}"`);
+      throw error;
+    }
+    this.flows[id] = definition;
+    const catalog = this.built();
+    catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks }));
+    catalog.flow(id);
+    this.hashes.clear();
+    this.listenSets.clear();
+    return { id, definition };
+  }
+
+  private built(): MachineCatalog {
+    if (!this.catalog) throw new UsageError('The system\'s machines are not built yet', 'INVALID_ARGUMENT');
+    return this.catalog;
+  }
+
+  /** Event types that move a flow: its event steps, those of its forEach bodies and of the flows it invokes. */
+  private flowEvents(flowId: string, seen: Set<string>): Set<string> {
+    const events = new Set<string>();
+    if (seen.has(flowId)) return events;
+    seen.add(flowId);
+    const visit = (definition: FlowMachineDefinition) => {
+      for (const type of definition.events) events.add(type);
+      for (const body of Object.values(definition.bodies)) visit(body);
+      for (const sub of definition.subflows) for (const type of this.flowEvents(sub, seen)) events.add(type);
+    };
+    const definition = this.definitions.flows.get(flowId);
+    if (definition) visit(definition);
+    return events;
+  }
+}
