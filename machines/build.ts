@@ -1,5 +1,5 @@
 import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
-import type { FlowMachineDefinition, MachineConfig, MapperRef, ProcessMachineDefinition, StateConfig } from '../compiler/types.js';
+import type { FlowMachineDefinition, MachineConfig, MapperRef, ProcessMachineDefinition, StateConfig } from './definition.js';
 import type { MachineEnvironment } from './environment.js';
 import { ExpressionCache } from './expression.js';
 import { flowActions, flowGuards } from './flow-actions.js';
