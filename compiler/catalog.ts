@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { createFlowMachine, createProcessMachine } from '../machines/build.js';
 import type { MachineEnvironment } from '../machines/environment.js';
+import { flowMachineName, processMachineName, taskMachineName } from './names.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from './types.js';
 
 /**
@@ -20,15 +21,15 @@ export class MachineCatalog {
   ) {}
 
   flow(flowId: string): AnyStateMachine | undefined {
-    return this.get(`flow:${flowId}`);
+    return this.get(flowMachineName(flowId));
   }
 
   task(taskId: string): AnyStateMachine | undefined {
-    return this.get(`task:${taskId}`);
+    return this.get(taskMachineName(taskId));
   }
 
   process(processId: string): AnyStateMachine | undefined {
-    return this.get(`process:${processId}`);
+    return this.get(processMachineName(processId));
   }
 
   /** Builds every machine now. */
@@ -41,7 +42,7 @@ export class MachineCatalog {
   /** Adds (or replaces) a flow; machines already built that invoke it keep the old one. */
   setFlow(flowId: string, definition: FlowMachineDefinition): void {
     this.definitions.flows.set(flowId, definition);
-    this.built.delete(`flow:${flowId}`);
+    this.built.delete(flowMachineName(flowId));
   }
 
   private get(name: string): AnyStateMachine | undefined {

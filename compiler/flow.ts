@@ -8,6 +8,7 @@ import { compileParallelStep } from './steps/parallel.js';
 import { compileSubFlowStep } from './steps/sub-flow.js';
 import { compileTaskStep } from './steps/task.js';
 import { compileWaitStep } from './steps/wait.js';
+import { FLOW_CANCEL_EVENT, FLOW_STATES } from './names.js';
 import type { FlowMachineDefinition, Json, MachineConfig, StateConfig } from './types.js';
 
 type StepCompilers = { [K in StepType]: StepCompiler<Extract<FlowStep, { type: K }>> };
@@ -68,7 +69,7 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
     taskIds: new Set(),
     events: new Set(),
     functions: {},
-    propagate: (origin, actions) => ({ target: `#${machineId}.failed`, actions: [...actions, { type: 'flowFailed', params: { step: origin } }] }),
+    propagate: (origin, actions) => ({ target: `#${machineId}.${FLOW_STATES.failed}`, actions: [...actions, { type: 'flowFailed', params: { step: origin } }] }),
     compileSequence,
     compileBody: (stepId, steps) =>
       compileFlowDefinition(`${flowId}:${stepId}`, { steps, onError: flow.onError ?? 'fail' }, { tasks, machineId: `${machineId}:${stepId}` }),
@@ -79,14 +80,14 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
   const config: MachineConfig = {
     id: machineId,
     context: { $mapper: 'flowContext', params: { flowId } },
-    initial: 'running',
+    initial: FLOW_STATES.running,
     states: {
-      running: { ...running, onDone: { target: 'succeeded' } },
-      succeeded: { type: 'final' },
-      failed: { type: 'final' },
-      cancelled: { type: 'final' },
+      [FLOW_STATES.running]: { ...running, onDone: { target: FLOW_STATES.succeeded } },
+      [FLOW_STATES.succeeded]: { type: 'final' },
+      [FLOW_STATES.failed]: { type: 'final' },
+      [FLOW_STATES.cancelled]: { type: 'final' },
     },
-    on: { 'flow.cancel': { target: '.cancelled', actions: [{ type: 'flowCancelled' }] } },
+    on: { [FLOW_CANCEL_EVENT]: { target: `.${FLOW_STATES.cancelled}`, actions: [{ type: 'flowCancelled' }] } },
     output: { $mapper: 'flowResult', params: outputParams },
   };
   const definition: FlowMachineDefinition = {

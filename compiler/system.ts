@@ -6,6 +6,7 @@ import type { FlowDefinition, ProcessDefinition, TaskDefinition } from '../src/d
 import { MachineCatalog } from './catalog.js';
 import { compileFlowDefinition } from './flow.js';
 import { compileProcessDefinition } from './process.js';
+import { taskMachineName } from './names.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from './types.js';
 
 /** The JSON definitions of a system's machines. */
@@ -18,7 +19,7 @@ export interface SystemMachineDefinitions {
 
 /** The machine that runs one task with its retry and timeout policy. */
 export function compileTaskDefinition(taskId: string, tasks: Readonly<Record<string, TaskDefinition>>): FlowMachineDefinition {
-  return compileFlowDefinition(taskId, { steps: [{ id: taskId, type: 'task', task: taskId }] }, { tasks, machineId: `task:${taskId}` });
+  return compileFlowDefinition(taskId, { steps: [{ id: taskId, type: 'task', task: taskId }] }, { tasks, machineId: taskMachineName(taskId) });
 }
 
 /** Compiles every flow, task and process of a validated system into JSON machine definitions. */

@@ -14,8 +14,5 @@ export type {
   TransitionConfig,
   TransitionsConfig,
 } from '../machines/definition.js';
-
-/** Actor name of the single-step machine that runs a task with its retry and timeout policy. */
-export const taskMachineName = (taskId: string): string => `task:${taskId}`;
-/** Actor name of a flow's machine when another flow invokes it. */
-export const flowMachineName = (flowId: string): string => `flow:${flowId}`;
+/** Kept for existing importers: the names now live in names.ts. */
+export { flowMachineName, taskMachineName } from './names.js';
