@@ -8,6 +8,7 @@ import { compileParallelStep } from './steps/parallel.js';
 import { compileSubFlowStep } from './steps/sub-flow.js';
 import { compileTaskStep } from './steps/task.js';
 import { compileWaitStep } from './steps/wait.js';
+import { flowListens } from './listens.js';
 import { FLOW_CANCEL_EVENT, FLOW_STATES } from './names.js';
 import type { FlowMachineDefinition, Json, MachineConfig, StateConfig } from './types.js';
 
@@ -50,6 +51,13 @@ export interface CompileFlowOptions {
   tasks?: Readonly<Record<string, TaskDefinition>>;
   /** Machine id. @default the flow id */
   machineId?: string;
+  /**
+   * The already compiled flows of the system, by flow id: the sub-flows this flow invokes are looked up here to
+   * fill its `listens` (their event types, transitively). A sub-flow not found adds nothing, so compile the flows
+   * it invokes first, or set `listens` again once all are compiled (`compileSystemDefinitions` does).
+   * @default no flows: `listens` holds the event types of this flow and its forEach bodies only
+   */
+  flows?: ReadonlyMap<string, FlowMachineDefinition>;
 }
 
 /**
@@ -72,7 +80,11 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
     propagate: (origin, actions) => ({ target: `#${machineId}.${FLOW_STATES.failed}`, actions: [...actions, { type: 'flowFailed', params: { step: origin } }] }),
     compileSequence,
     compileBody: (stepId, steps) =>
-      compileFlowDefinition(`${flowId}:${stepId}`, { steps, onError: flow.onError ?? 'fail' }, { tasks, machineId: `${machineId}:${stepId}` }),
+      compileFlowDefinition(
+        `${flowId}:${stepId}`,
+        { steps, onError: flow.onError ?? 'fail' },
+        { tasks, machineId: `${machineId}:${stepId}`, ...(options.flows ? { flows: options.flows } : {}) },
+      ),
   };
   const running = compileSequence(flow.steps, `${machineId}:$done`, cx);
   const outputParams: Record<string, Json> = { flowId, steps: flow.steps.map((s) => s.id) };
@@ -98,7 +110,9 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
     subflows: [...cx.subflows],
     tasks: [...cx.taskIds],
     events: [...cx.events],
+    listens: [],
   };
+  definition.listens = flowListens(definition, options.flows ?? new Map());
   if (Object.keys(cx.functions).length > 0) definition.functions = cx.functions;
   return definition;
 }

@@ -104,6 +104,7 @@ export function compileProcessDefinition(processId: string, process: ProcessDefi
     config: { ...root, id: processId, context: { $mapper: 'processContext', params: { defaults: (normalized.context ?? {}) as Json } } },
     tasks: [...cx.tasks],
     events: [...cx.events],
+    listens: [...cx.events],
   };
   if (Object.keys(cx.functions).length > 0) definition.functions = cx.functions;
   return definition;

@@ -71,8 +71,13 @@ export interface FlowMachineDefinition {
   subflows: string[];
   /** Tasks it runs. */
   tasks: string[];
-  /** Event types that move it (event steps). */
+  /** Event types of its own event steps (not those of its bodies or sub-flows: see `listens`). */
   events: string[];
+  /**
+   * Every event type that moves an instance: its own event steps, those of its forEach bodies and those of the
+   * flows it invokes as sub-flows, transitively. The runtime routes events by it; it does not walk definitions.
+   */
+  listens: string[];
   /** Functions standing in for expressions in code-built flows (`{ fn: name }` in params); not JSON. */
   functions?: Record<string, (...args: never[]) => unknown>;
 }
@@ -81,10 +86,12 @@ export interface ProcessMachineDefinition {
   kind: 'process';
   id: string;
   config: MachineConfig;
-  /** Tasks its states invoke (each runs as the single-step task machine `task:<id>`). */
+  /** Tasks its states invoke (each runs as the single-step task machine `task:<id>`, see `taskMachineName`). */
   tasks: string[];
   /** Event types its transitions listen to. */
   events: string[];
+  /** The same event types as `events`: the field the runtime reads for flows and processes alike. */
+  listens: string[];
   /** Functions standing in for expressions in code-built processes; not JSON. */
   functions?: Record<string, (...args: never[]) => unknown>;
 }
