@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { createFlowMachine, createProcessMachine } from '../machines/build.js';
 import type { MachineEnvironment } from '../machines/environment.js';
+import { NotFoundError } from '../src/errors.js';
 import { flowMachineName, processMachineName, taskMachineName } from './names.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from './types.js';
 
@@ -51,7 +52,7 @@ export class MachineCatalog {
     const [kind, id = ''] = splitName(name);
     const resolve = (actor: string) => {
       const machine = this.get(actor);
-      if (!machine) throw new Error(`Machine "${name}" invokes "${actor}", which is not part of the system`);
+      if (!machine) throw this.notInSystem(actor, name);
       return machine;
     };
     let machine: AnyStateMachine | undefined;
@@ -64,6 +65,14 @@ export class MachineCatalog {
     }
     if (machine) this.built.set(name, machine);
     return machine;
+  }
+
+  /** `actor`, invoked by machine `by`, names no flow, task or process of the system. */
+  private notInSystem(actor: string, by: string): NotFoundError {
+    const [kind, id = ''] = splitName(actor);
+    const found = kind === 'task' ? 'task' : kind === 'process' ? 'process' : 'flow';
+    const known = found === 'task' ? this.definitions.tasks : found === 'process' ? this.definitions.processes : this.definitions.flows;
+    return new NotFoundError(found, id, [...known.keys()], `invoked by machine "${by}"`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
 import { flowMachineName, TASK_ATTEMPT_ACTOR, taskMachineName, TIMER_ACTOR } from './actor-names.js';
 import type { FlowMachineDefinition, MachineConfig, MapperRef, ProcessMachineDefinition, StateConfig } from './definition.js';
+import { UsageError } from '../src/errors.js';
 import type { MachineEnvironment } from './environment.js';
 import { ExpressionCache } from './expression.js';
 import { flowActions, flowGuards } from './flow-actions.js';
@@ -15,7 +16,7 @@ const isMapperRef = (value: unknown): value is MapperRef =>
 
 function mapperFn(ref: MapperRef, mappers: Record<string, Mapper>): (args: never) => unknown {
   const mapper = mappers[ref.$mapper];
-  if (!mapper) throw new Error(`The machine config names an unknown mapper "${ref.$mapper}"`);
+  if (!mapper) throw new UsageError(`The machine config names an unknown mapper "${ref.$mapper}"; known mappers: ${Object.keys(mappers).join(', ')}`);
   const params = ref.params ?? {};
   return (args: never) => mapper(args, params);
 }
