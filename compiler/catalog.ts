@@ -1,6 +1,8 @@
 import type { AnyStateMachine } from 'xstate';
 import { createFlowMachine, createProcessMachine } from '../machines/build.js';
 import type { MachineEnvironment } from '../machines/environment.js';
+import { NotFoundError } from '../src/errors.js';
+import { flowMachineName, processMachineName, taskMachineName } from './names.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from './types.js';
 
 /**
@@ -20,15 +22,15 @@ export class MachineCatalog {
   ) {}
 
   flow(flowId: string): AnyStateMachine | undefined {
-    return this.get(`flow:${flowId}`);
+    return this.get(flowMachineName(flowId));
   }
 
   task(taskId: string): AnyStateMachine | undefined {
-    return this.get(`task:${taskId}`);
+    return this.get(taskMachineName(taskId));
   }
 
   process(processId: string): AnyStateMachine | undefined {
-    return this.get(`process:${processId}`);
+    return this.get(processMachineName(processId));
   }
 
   /** Builds every machine now. */
@@ -41,7 +43,7 @@ export class MachineCatalog {
   /** Adds (or replaces) a flow; machines already built that invoke it keep the old one. */
   setFlow(flowId: string, definition: FlowMachineDefinition): void {
     this.definitions.flows.set(flowId, definition);
-    this.built.delete(`flow:${flowId}`);
+    this.built.delete(flowMachineName(flowId));
   }
 
   /** Adds (or replaces) the single-step machine of a task (one that is implemented but not declared). */
@@ -56,7 +58,7 @@ export class MachineCatalog {
     const [kind, id = ''] = splitName(name);
     const resolve = (actor: string) => {
       const machine = this.get(actor);
-      if (!machine) throw new Error(`Machine "${name}" invokes "${actor}", which is not part of the system`);
+      if (!machine) throw this.notInSystem(actor, name);
       return machine;
     };
     let machine: AnyStateMachine | undefined;
@@ -69,6 +71,14 @@ export class MachineCatalog {
     }
     if (machine) this.built.set(name, machine);
     return machine;
+  }
+
+  /** `actor`, invoked by machine `by`, names no flow, task or process of the system. */
+  private notInSystem(actor: string, by: string): NotFoundError {
+    const [kind, id = ''] = splitName(actor);
+    const found = kind === 'task' ? 'task' : kind === 'process' ? 'process' : 'flow';
+    const known = found === 'task' ? this.definitions.tasks : found === 'process' ? this.definitions.processes : this.definitions.flows;
+    return new NotFoundError(found, id, [...known.keys()], `invoked by machine "${by}"`);
   }
 }
 

@@ -8,6 +8,8 @@ import { compileParallelStep } from './steps/parallel.js';
 import { compileSubFlowStep } from './steps/sub-flow.js';
 import { compileTaskStep } from './steps/task.js';
 import { compileWaitStep } from './steps/wait.js';
+import { flowListens } from './listens.js';
+import { FLOW_CANCEL_EVENT, FLOW_STATES } from './names.js';
 import type { FlowMachineDefinition, Json, MachineConfig, StateConfig } from './types.js';
 
 type StepCompilers = { [K in StepType]: StepCompiler<Extract<FlowStep, { type: K }>> };
@@ -49,6 +51,13 @@ export interface CompileFlowOptions {
   tasks?: Readonly<Record<string, TaskDefinition>>;
   /** Machine id. @default the flow id */
   machineId?: string;
+  /**
+   * The already compiled flows of the system, by flow id: the sub-flows this flow invokes are looked up here to
+   * fill its `listens` (their event types, transitively). A sub-flow not found adds nothing, so compile the flows
+   * it invokes first, or set `listens` again once all are compiled (`compileSystemDefinitions` does).
+   * @default no flows: `listens` holds the event types of this flow and its forEach bodies only
+   */
+  flows?: ReadonlyMap<string, FlowMachineDefinition>;
 }
 
 /**
@@ -68,10 +77,14 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
     taskIds: new Set(),
     events: new Set(),
     functions: {},
-    propagate: (origin, actions) => ({ target: `#${machineId}.failed`, actions: [...actions, { type: 'flowFailed', params: { step: origin } }] }),
+    propagate: (origin, actions) => ({ target: `#${machineId}.${FLOW_STATES.failed}`, actions: [...actions, { type: 'flowFailed', params: { step: origin } }] }),
     compileSequence,
     compileBody: (stepId, steps) =>
-      compileFlowDefinition(`${flowId}:${stepId}`, { steps, onError: flow.onError ?? 'fail' }, { tasks, machineId: `${machineId}:${stepId}` }),
+      compileFlowDefinition(
+        `${flowId}:${stepId}`,
+        { steps, onError: flow.onError ?? 'fail' },
+        { tasks, machineId: `${machineId}:${stepId}`, ...(options.flows ? { flows: options.flows } : {}) },
+      ),
   };
   const running = compileSequence(flow.steps, `${machineId}:$done`, cx);
   const outputParams: Record<string, Json> = { flowId, steps: flow.steps.map((s) => s.id) };
@@ -79,14 +92,14 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
   const config: MachineConfig = {
     id: machineId,
     context: { $mapper: 'flowContext', params: { flowId } },
-    initial: 'running',
+    initial: FLOW_STATES.running,
     states: {
-      running: { ...running, onDone: { target: 'succeeded' } },
-      succeeded: { type: 'final' },
-      failed: { type: 'final' },
-      cancelled: { type: 'final' },
+      [FLOW_STATES.running]: { ...running, onDone: { target: FLOW_STATES.succeeded } },
+      [FLOW_STATES.succeeded]: { type: 'final' },
+      [FLOW_STATES.failed]: { type: 'final' },
+      [FLOW_STATES.cancelled]: { type: 'final' },
     },
-    on: { 'flow.cancel': { target: '.cancelled', actions: [{ type: 'flowCancelled' }] } },
+    on: { [FLOW_CANCEL_EVENT]: { target: `.${FLOW_STATES.cancelled}`, actions: [{ type: 'flowCancelled' }] } },
     output: { $mapper: 'flowResult', params: outputParams },
   };
   const definition: FlowMachineDefinition = {
@@ -97,7 +110,9 @@ export function compileFlowDefinition(flowId: string, flow: FlowDefinition, opti
     subflows: [...cx.subflows],
     tasks: [...cx.taskIds],
     events: [...cx.events],
+    listens: [],
   };
+  definition.listens = flowListens(definition, options.flows ?? new Map());
   if (Object.keys(cx.functions).length > 0) definition.functions = cx.functions;
   return definition;
 }

@@ -2,7 +2,8 @@ import { parseDelayKey } from '../src/dsl/duration.js';
 import { normalizeProcess } from '../src/dsl/normalize.js';
 import type { ProcessAction, ProcessDefinition, StateDefinition, Transition, TransitionObject } from '../src/dsl/schema.js';
 import { expressionRef } from './flow-context.js';
-import { taskMachineName, type Json, type NamedRef, type ProcessMachineDefinition, type StateConfig, type TransitionConfig } from './types.js';
+import { afterTimerId, PROCESS_TASK_INVOKE_ID, taskMachineName, TIMER_ACTOR } from './names.js';
+import type { Json, NamedRef, ProcessMachineDefinition, StateConfig, TransitionConfig } from './types.js';
 
 interface ProcessCompileContext {
   readonly tasks: Set<string>;
@@ -56,7 +57,7 @@ function compileState(state: StateDefinition, path: string, cx: ProcessCompileCo
   }
   const invoke: NonNullable<StateConfig['invoke']> = [];
   for (const [key, transition] of Object.entries(state.after ?? {})) {
-    invoke.push({ id: `$after:${key}`, src: 'timer', input: { delayMs: parseDelayKey(key) }, onDone: compileTransitions(transition, cx) });
+    invoke.push({ id: afterTimerId(key), src: TIMER_ACTOR, input: { delayMs: parseDelayKey(key) }, onDone: compileTransitions(transition, cx) });
   }
   if (state.invoke) {
     cx.tasks.add(state.invoke.task);
@@ -64,7 +65,7 @@ function compileState(state: StateDefinition, path: string, cx: ProcessCompileCo
     if (state.invoke.input !== undefined) params.input = expressionRef(cx, state.invoke.input);
     const onError = state.invoke.onError ? compileTransitions(state.invoke.onError, cx, 'taskFailed') : [];
     invoke.push({
-      id: '$task',
+      id: PROCESS_TASK_INVOKE_ID,
       src: taskMachineName(state.invoke.task),
       input: { $mapper: 'processTaskInput', params },
       onDone: [...(state.invoke.onDone ? compileTransitions(state.invoke.onDone, cx, 'taskSucceeded') : []), ...onError],
@@ -103,6 +104,7 @@ export function compileProcessDefinition(processId: string, process: ProcessDefi
     config: { ...root, id: processId, context: { $mapper: 'processContext', params: { defaults: (normalized.context ?? {}) as Json } } },
     tasks: [...cx.tasks],
     events: [...cx.events],
+    listens: [...cx.events],
   };
   if (Object.keys(cx.functions).length > 0) definition.functions = cx.functions;
   return definition;

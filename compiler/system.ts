@@ -5,7 +5,9 @@ import type { NormalizedSystem } from '../src/dsl/normalize.js';
 import type { FlowDefinition, ProcessDefinition, TaskDefinition } from '../src/dsl/schema.js';
 import { MachineCatalog } from './catalog.js';
 import { compileFlowDefinition } from './flow.js';
+import { assignListens } from './listens.js';
 import { compileProcessDefinition } from './process.js';
+import { taskMachineName } from './names.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from './types.js';
 
 /** The JSON definitions of a system's machines. */
@@ -18,14 +20,21 @@ export interface SystemMachineDefinitions {
 
 /** The machine that runs one task with its retry and timeout policy. */
 export function compileTaskDefinition(taskId: string, tasks: Readonly<Record<string, TaskDefinition>>): FlowMachineDefinition {
-  return compileFlowDefinition(taskId, { steps: [{ id: taskId, type: 'task', task: taskId }] }, { tasks, machineId: `task:${taskId}` });
+  return compileFlowDefinition(taskId, { steps: [{ id: taskId, type: 'task', task: taskId }] }, { tasks, machineId: taskMachineName(taskId) });
+}
+
+/** Compiles flows that may invoke each other; each one's `listens` takes in its sub-flows once all are compiled. */
+function compileFlowDefinitions(flows: Readonly<Record<string, FlowDefinition>>, tasks: Readonly<Record<string, TaskDefinition>>): Map<string, FlowMachineDefinition> {
+  const definitions = new Map<string, FlowMachineDefinition>();
+  for (const [id, flow] of Object.entries(flows)) definitions.set(id, compileFlowDefinition(id, flow, { tasks }));
+  for (const definition of definitions.values()) assignListens(definition, definitions);
+  return definitions;
 }
 
 /** Compiles every flow, task and process of a validated system into JSON machine definitions. */
 export function compileSystemDefinitions(system: NormalizedSystem): SystemMachineDefinitions {
   const tasks = system.tasks ?? {};
-  const definitions: SystemMachineDefinitions = { flows: new Map(), tasks: new Map(), processes: new Map() };
-  for (const [id, flow] of Object.entries(system.flows ?? {})) definitions.flows.set(id, compileFlowDefinition(id, flow, { tasks }));
+  const definitions: SystemMachineDefinitions = { flows: compileFlowDefinitions(system.flows ?? {}, tasks), tasks: new Map(), processes: new Map() };
   for (const id of Object.keys(tasks)) definitions.tasks.set(id, compileTaskDefinition(id, tasks));
   for (const [id, process] of Object.entries(system.processes ?? {})) definitions.processes.set(id, compileProcessDefinition(id, process));
   return definitions;
@@ -69,9 +78,11 @@ export interface CompileFlowOptions extends CompileOptions {
 export function compileFlow(flow: FlowDefinition, options: CompileFlowOptions = {}): AnyStateMachine {
   const flowId = options.flowId ?? 'flow';
   const tasks = options.tasks ?? {};
-  const definitions: SystemMachineDefinitions = { flows: new Map(), tasks: new Map(), processes: new Map() };
-  for (const [id, other] of Object.entries(options.flows ?? {})) definitions.flows.set(id, compileFlowDefinition(id, other, { tasks }));
-  definitions.flows.set(flowId, compileFlowDefinition(flowId, flow, { tasks }));
+  const definitions: SystemMachineDefinitions = {
+    flows: compileFlowDefinitions({ ...options.flows, [flowId]: flow }, tasks),
+    tasks: new Map(),
+    processes: new Map(),
+  };
   const machine = new MachineCatalog(options.environment ?? detachedEnvironment, definitions).flow(flowId);
   return machine as AnyStateMachine;
 }

@@ -1,93 +1,18 @@
 /**
- * The compiled form of flows and processes: XState machine configs as JSON. They name their guards,
- * actions and actors (`setup()` supplies them, see machines/); the few places XState wants a function
- * (an invoke's `input`, the root `context` and `output`) hold a `$mapper` reference instead.
+ * The compiled form of flows and processes. The types are defined in machines/definition.ts (machines/ builds
+ * from them and must not import compiler/); they are re-exported here for the compiler's modules and callers.
  */
-
-/** JSON value. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** In place of a function: `{ $mapper: 'taskInput', params: {...} }`, resolved by name when the machine is built. */
-export interface MapperRef {
-  $mapper: string;
-  params?: Record<string, Json>;
-}
-
-export interface NamedRef {
-  type: string;
-  params?: Record<string, Json>;
-}
-
-export interface TransitionConfig {
-  target?: string;
-  guard?: NamedRef;
-  actions?: NamedRef[];
-  reenter?: boolean;
-  description?: string;
-}
-
-export type TransitionsConfig = string | TransitionConfig | TransitionConfig[];
-
-export interface InvokeConfig {
-  id: string;
-  src: string;
-  input?: MapperRef | Json;
-  onDone?: TransitionsConfig;
-  onError?: TransitionsConfig;
-}
-
-export interface StateConfig {
-  id?: string;
-  type?: 'atomic' | 'compound' | 'parallel' | 'final';
-  description?: string;
-  initial?: string;
-  states?: Record<string, StateConfig>;
-  on?: Record<string, TransitionsConfig>;
-  always?: TransitionsConfig;
-  invoke?: InvokeConfig[];
-  entry?: NamedRef[];
-  exit?: NamedRef[];
-  onDone?: TransitionsConfig;
-  meta?: Record<string, Json>;
-}
-
-export interface MachineConfig extends StateConfig {
-  id: string;
-  context: MapperRef;
-  output?: MapperRef;
-}
-
-/** A compiled flow: its machine config plus the machines it spawns for forEach bodies. */
-export interface FlowMachineDefinition {
-  kind: 'flow';
-  /** The flow id (for a forEach body: `<flowId>:<stepId>`). */
-  id: string;
-  config: MachineConfig;
-  /** forEach bodies, by the actor name the config spawns them under. */
-  bodies: Record<string, FlowMachineDefinition>;
-  /** Flows this flow invokes as sub-flows (by flow id). */
-  subflows: string[];
-  /** Tasks it runs. */
-  tasks: string[];
-  /** Event types that move it (event steps). */
-  events: string[];
-  /** Functions standing in for expressions in code-built flows (`{ fn: name }` in params); not JSON. */
-  functions?: Record<string, (...args: never[]) => unknown>;
-}
-
-export interface ProcessMachineDefinition {
-  kind: 'process';
-  id: string;
-  config: MachineConfig;
-  /** Tasks its states invoke (each runs as the single-step task machine `task:<id>`). */
-  tasks: string[];
-  /** Event types its transitions listen to. */
-  events: string[];
-  /** Functions standing in for expressions in code-built processes; not JSON. */
-  functions?: Record<string, (...args: never[]) => unknown>;
-}
-
-/** Actor name of the single-step machine that runs a task with its retry and timeout policy. */
-export const taskMachineName = (taskId: string): string => `task:${taskId}`;
-/** Actor name of a flow's machine when another flow invokes it. */
-export const flowMachineName = (flowId: string): string => `flow:${flowId}`;
+export type {
+  FlowMachineDefinition,
+  InvokeConfig,
+  Json,
+  MachineConfig,
+  MapperRef,
+  NamedRef,
+  ProcessMachineDefinition,
+  StateConfig,
+  TransitionConfig,
+  TransitionsConfig,
+} from '../machines/definition.js';
+/** Kept for existing importers: the names now live in names.ts. */
+export { flowMachineName, taskMachineName } from './names.js';

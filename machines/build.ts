@@ -1,5 +1,7 @@
 import { setup, type AnyActorLogic, type AnyStateMachine } from 'xstate';
-import type { FlowMachineDefinition, MachineConfig, MapperRef, ProcessMachineDefinition, StateConfig } from '../compiler/types.js';
+import { flowMachineName, TASK_ATTEMPT_ACTOR, taskMachineName, TIMER_ACTOR } from './actor-names.js';
+import type { FlowMachineDefinition, MachineConfig, MapperRef, ProcessMachineDefinition, StateConfig } from './definition.js';
+import { UsageError } from '../src/errors.js';
 import type { MachineEnvironment } from './environment.js';
 import { ExpressionCache } from './expression.js';
 import { flowActions, flowGuards } from './flow-actions.js';
@@ -14,7 +16,7 @@ const isMapperRef = (value: unknown): value is MapperRef =>
 
 function mapperFn(ref: MapperRef, mappers: Record<string, Mapper>): (args: never) => unknown {
   const mapper = mappers[ref.$mapper];
-  if (!mapper) throw new Error(`The machine config names an unknown mapper "${ref.$mapper}"`);
+  if (!mapper) throw new UsageError(`The machine config names an unknown mapper "${ref.$mapper}"; known mappers: ${Object.keys(mappers).join(', ')}`);
   const params = ref.params ?? {};
   return (args: never) => mapper(args, params);
 }
@@ -49,9 +51,9 @@ export type MachineResolver = (actorName: string) => AnyActorLogic;
  */
 export function createFlowMachine(definition: FlowMachineDefinition, env: MachineEnvironment, resolve: MachineResolver): AnyStateMachine {
   const expressions = new MachineExpressions(new ExpressionCache(), definition.functions);
-  const actors: Record<string, AnyActorLogic> = { taskAttempt: createTaskAttemptLogic(env), timer: timerLogic };
+  const actors: Record<string, AnyActorLogic> = { [TASK_ATTEMPT_ACTOR]: createTaskAttemptLogic(env), [TIMER_ACTOR]: timerLogic };
   for (const [name, body] of Object.entries(definition.bodies)) actors[name] = createFlowMachine(body, env, resolve);
-  for (const flowId of definition.subflows) actors[`flow:${flowId}`] = resolve(`flow:${flowId}`);
+  for (const flowId of definition.subflows) actors[flowMachineName(flowId)] = resolve(flowMachineName(flowId));
   const machine = setup({
     actors,
     guards: flowGuards(expressions) as never,
@@ -63,8 +65,8 @@ export function createFlowMachine(definition: FlowMachineDefinition, env: Machin
 /** Builds an XState machine from a compiled process definition. */
 export function createProcessMachine(definition: ProcessMachineDefinition, env: MachineEnvironment, resolve: MachineResolver): AnyStateMachine {
   const expressions = new MachineExpressions(new ExpressionCache(), definition.functions);
-  const actors: Record<string, AnyActorLogic> = { timer: timerLogic };
-  for (const taskId of definition.tasks) actors[`task:${taskId}`] = resolve(`task:${taskId}`);
+  const actors: Record<string, AnyActorLogic> = { [TIMER_ACTOR]: timerLogic };
+  for (const taskId of definition.tasks) actors[taskMachineName(taskId)] = resolve(taskMachineName(taskId));
   const machine = setup({
     actors,
     guards: processGuards(env, expressions) as never,

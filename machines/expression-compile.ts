@@ -24,7 +24,7 @@ const COMPILERS: { [K in ExpressionKind]: NodeCompiler<K> } = {
   },
   root: (node) => ROOT_READERS[node.name],
   local: (node, cx) => {
-    const slot = findSlot(cx, node.name);
+    const slot = findSlot(cx, node);
     return (_s, l) => l[slot];
   },
   array: (node, cx) => {
@@ -136,13 +136,13 @@ function compileLambda(node: LambdaNode, cx: CompileContext): Evaluate {
         };
 }
 
-function findSlot(cx: CompileContext, name: string): number {
+function findSlot(cx: CompileContext, node: Extract<ExpressionNode, { kind: 'local' }>): number {
   for (let i = cx.params.length - 1; i >= 0; i--) {
     const param = cx.params[i];
-    if (param?.name === name) return param.slot;
+    if (param?.name === node.name) return param.slot;
   }
   // the parser only makes `local` nodes inside a lambda that declares them
-  throw new Error(`Lambda parameter "${name}" is not in scope`);
+  throw new ExpressionError('EXPRESSION_SYNTAX', cx.source, node.start, `Lambda parameter "${node.name}" is not in scope`);
 }
 
 function failAt(cx: CompileContext, position: number): Fail {

@@ -1,6 +1,6 @@
 import { assign, enqueueActions, type AnyEventObject } from 'xstate';
 import { retryDelayMs, type CompiledRetryPolicy } from '../src/dsl/retry-policy.js';
-import { cancelledFailure, failedFailure, type SerializedError } from '../src/failure.js';
+import { cancelledFailure, failedFailure, toSerializedError, type SerializedError } from '../src/failure.js';
 import type { MachineEnvironment } from './environment.js';
 import { errorFromEvent, type FlowContext, type FlowExecutionResult, type StepRecord } from './flow-state.js';
 import { flowScope, type ExpressionParams, type MachineExpressions } from './scope.js';
@@ -101,7 +101,7 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
     }),
     stepFailed: assign(({ context, event }: Args, params: StepParams & { source: string; timeoutMs?: number; from?: string }) => {
       const previous = context.stepStatus[params.step];
-      const fallback = { name: 'Error', message: `Step "${params.step}" failed` };
+      const fallback = failedFailure(`Step "${params.step}" failed`);
       const error: SerializedError =
         params.source === 'recorded'
           ? (context.forEach[params.step]?.error ?? fallback)
@@ -144,7 +144,7 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
       let error: SerializedError | undefined;
       try {
         items = expressions.get(params.items)?.(flowScope(ctx, event as AnyEventObject));
-        if (!Array.isArray(items)) error = { name: 'TypeError', message: `forEach "${params.step}": items evaluated to ${describe(items)}, expected an array` };
+        if (!Array.isArray(items)) error = toSerializedError(new TypeError(`forEach "${params.step}": items evaluated to ${describe(items)}, expected an array`));
       } catch (thrown) {
         error = { name: 'ExpressionError', message: thrown instanceof Error ? thrown.message : String(thrown) };
       }

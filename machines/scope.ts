@@ -1,5 +1,6 @@
 import type { AnyEventObject } from 'xstate';
 import type { ExpressionScope } from '../src/dsl/schema.js';
+import { UsageError } from '../src/errors.js';
 import type { FlowContext } from './flow-state.js';
 import type { CompiledExpression, ExpressionCache } from './expression.js';
 
@@ -45,18 +46,19 @@ export class MachineExpressions {
   get(ref: ExpressionParams | undefined): CompiledExpression | undefined {
     if (!ref) return undefined;
     if (ref.expr !== undefined) return this.cache.get(ref.expr);
-    if (ref.fn !== undefined) {
-      const fn = this.functions[ref.fn];
-      if (!fn) throw new Error(`No function "${ref.fn}" was supplied for this machine`);
-      return fn as unknown as CompiledExpression;
-    }
+    if (ref.fn !== undefined) return this.functionNamed(ref.fn) as unknown as CompiledExpression;
     return undefined;
   }
 
   /** A code condition `(input, previousOutputs) => boolean`. */
   condition(name: string): (input: unknown, previous: Record<string, unknown>) => unknown {
+    return this.functionNamed(name) as unknown as (input: unknown, previous: Record<string, unknown>) => unknown;
+  }
+
+  /** A definition that names a function in its params must bring it (`functions`; JSON holds none). */
+  private functionNamed(name: string): (...args: never[]) => unknown {
     const fn = this.functions[name];
-    if (!fn) throw new Error(`No function "${name}" was supplied for this machine`);
-    return fn as unknown as (input: unknown, previous: Record<string, unknown>) => unknown;
+    if (!fn) throw new UsageError(`No function "${name}" was supplied for this machine: a definition of a code-built flow or process needs its \`functions\``);
+    return fn;
   }
 }

@@ -2,6 +2,7 @@ import { parseDuration } from '../../src/dsl/duration.js';
 import type { EventStep } from '../../src/dsl/schema.js';
 import { failureTransition } from '../failure.js';
 import { expressionRef, type StepCompiler } from '../flow-context.js';
+import { TIMEOUT_TIMER_SUFFIX, TIMER_ACTOR } from '../names.js';
 import type { StateConfig, TransitionConfig } from '../types.js';
 
 /** An event step waits for a matching event; its output is the event's payload. A timeout fails it. */
@@ -16,7 +17,7 @@ export const compileEventStep: StepCompiler<EventStep> = (step, place, cx) => {
   if (step.timeout !== undefined) {
     const timeoutMs = parseDuration(step.timeout);
     node.invoke = [
-      { id: `${step.id}:timeout`, src: 'timer', input: { delayMs: timeoutMs }, onDone: failureTransition(step, place, cx, 'timeout', { timeoutMs }) },
+      { id: `${step.id}${TIMEOUT_TIMER_SUFFIX}`, src: TIMER_ACTOR, input: { delayMs: timeoutMs }, onDone: failureTransition(step, place, cx, 'timeout', { timeoutMs }) },
     ];
   }
   return node;

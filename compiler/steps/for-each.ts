@@ -1,6 +1,7 @@
 import type { ForEachStep } from '../../src/dsl/schema.js';
 import { failureTransition } from '../failure.js';
 import { expressionRef, type StepCompiler } from '../flow-context.js';
+import { forEachActorName } from '../names.js';
 
 /**
  * forEach runs its body as a child machine per item, at most `concurrency` at once. The state spawns
@@ -8,7 +9,7 @@ import { expressionRef, type StepCompiler } from '../flow-context.js';
  */
 export const compileForEachStep: StepCompiler<ForEachStep> = (step, place, cx) => {
   const body = cx.compileBody(step.id, step.steps);
-  const src = `each:${step.id}`;
+  const src = forEachActorName(step.id);
   cx.bodies[src] = body;
   const params = { step: step.id, src, concurrency: step.concurrency ?? 1 };
   return {

@@ -1,7 +1,8 @@
 import type { SubFlowStep } from '../../src/dsl/schema.js';
 import { failureTransition } from '../failure.js';
 import { expressionRef, type StepCompiler } from '../flow-context.js';
-import { flowMachineName, type Json } from '../types.js';
+import { flowMachineName } from '../names.js';
+import type { Json } from '../types.js';
 
 /** A sub-flow step invokes the other flow's machine; its output is that flow's output. */
 export const compileSubFlowStep: StepCompiler<SubFlowStep> = (step, place, cx) => {
