@@ -1,4 +1,5 @@
 import type { AnyStateMachine, Actor } from 'xstate';
+import { FLOW_CANCEL_EVENT } from '../../compiler/names.js';
 import type { FlowExecutionResult } from '../../machines/flow-state.js';
 import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError } from '../errors.js';
 import type { SerializedError } from '../failure.js';
@@ -68,7 +69,7 @@ export class InstanceLauncher {
       flowId,
       actor: actor as Actor<AnyStateMachine>,
       result: () => started.result as Promise<FlowExecutionResult>,
-      cancel: () => (actor ? actor.send({ type: 'flow.cancel' }) : void host.end(instanceId, 'cancelled', 'Cancelled').catch(() => undefined)),
+      cancel: () => (actor ? actor.send({ type: FLOW_CANCEL_EVENT }) : void host.end(instanceId, 'cancelled', 'Cancelled').catch(() => undefined)),
       stored: () => host.settled(instanceId),
     };
   }

@@ -2,7 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { MachineCatalog } from '../../compiler/catalog.js';
 import { compileFlowDefinition } from '../../compiler/flow.js';
 import { compileSystemDefinitions, compileTaskDefinition, type SystemMachineDefinitions } from '../../compiler/system.js';
-import type { FlowMachineDefinition } from '../../compiler/types.js';
+import { assignListens } from '../../compiler/listens.js';
 import type { MachineEnvironment } from '../../machines/environment.js';
 import type { NormalizedSystem } from '../dsl/normalize.js';
 import { convertFlowToDsl, type RuntimeFlow } from '../dsl/programmatic-flow.js';
@@ -89,8 +89,9 @@ export class SystemModel implements HostedSystem {
     const key = `${kind}:${definitionId}`;
     let events = this.listenSets.get(key);
     if (!events) {
-      events = kind === 'process' ? new Set(this.definitions.processes.get(definitionId)?.events ?? []) : this.flowEvents(definitionId, new Set());
-      this.listenSets.set(key, events);
+      // The compiler lists them (forEach bodies and sub-flows included); one Set per definition, shared by its instances.
+      const definition = kind === 'process' ? this.definitions.processes.get(definitionId) : this.definitions.flows.get(definitionId);
+      this.listenSets.set(key, (events = new Set(definition?.listens ?? [])));
     }
     return events;
   }
@@ -116,8 +117,10 @@ export class SystemModel implements HostedSystem {
     }
     this.flows[id] = definition;
     const catalog = this.built();
-    catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks }));
+    catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks, flows: this.definitions.flows }));
     catalog.flow(id);
+    // Flows that invoke this one listen to its events too.
+    for (const flow of this.definitions.flows.values()) if (flow.subflows.length > 0) assignListens(flow, this.definitions.flows);
     this.hashes.clear();
     this.listenSets.clear();
     return { id, definition };
@@ -126,20 +129,5 @@ export class SystemModel implements HostedSystem {
   private built(): MachineCatalog {
     if (!this.catalog) throw new UsageError('The system\'s machines are not built yet', 'INVALID_ARGUMENT');
     return this.catalog;
-  }
-
-  /** Event types that move a flow: its event steps, those of its forEach bodies and of the flows it invokes. */
-  private flowEvents(flowId: string, seen: Set<string>): Set<string> {
-    const events = new Set<string>();
-    if (seen.has(flowId)) return events;
-    seen.add(flowId);
-    const visit = (definition: FlowMachineDefinition) => {
-      for (const type of definition.events) events.add(type);
-      for (const body of Object.values(definition.bodies)) visit(body);
-      for (const sub of definition.subflows) for (const type of this.flowEvents(sub, seen)) events.add(type);
-    };
-    const definition = this.definitions.flows.get(flowId);
-    if (definition) visit(definition);
-    return events;
   }
 }

@@ -1,4 +1,5 @@
 import type { AnyActorRef, AnyEventObject, InspectionEvent, StateValue } from 'xstate';
+import { AFTER_TIMER_PREFIX, TASK_ATTEMPT_ACTOR, TIMER_STATE_SUFFIXES } from '../../../compiler/names.js';
 import type { StepRecord } from '../../../machines/flow-state.js';
 import type { NewHistoryEntry } from '../../persistence/store.js';
 
@@ -16,7 +17,6 @@ interface Seen {
   attempts: Set<string>;
 }
 
-const TIMER_SUFFIXES = [':wait', ':backoff', ':timeout'];
 const DONE_ACTOR = 'xstate.done.actor.';
 
 /**
@@ -59,7 +59,7 @@ export class HistoryCollector {
     }
     if (cause.type.startsWith(DONE_ACTOR)) {
       const child = cause.type.slice(DONE_ACTOR.length);
-      if (child.startsWith('$after:') || TIMER_SUFFIXES.some((suffix) => child.endsWith(suffix))) out.push({ at, type: 'timer.fired', data: { timer: `${scope}${child}` } });
+      if (child.startsWith(AFTER_TIMER_PREFIX) || TIMER_STATE_SUFFIXES.some((suffix) => child.endsWith(suffix))) out.push({ at, type: 'timer.fired', data: { timer: `${scope}${child}` } });
     }
     const steps = next.context?.stepStatus;
     if (steps) {
@@ -115,6 +115,6 @@ export class HistoryCollector {
 
 function seen(snapshot: MachineLike & { value: StateValue }): Seen {
   const attempts = new Set<string>();
-  for (const [id, child] of Object.entries(snapshot.children ?? {})) if (child?.src === 'taskAttempt') attempts.add(id);
+  for (const [id, child] of Object.entries(snapshot.children ?? {})) if (child?.src === TASK_ATTEMPT_ACTOR) attempts.add(id);
   return { value: snapshot.value, stepStatus: snapshot.context?.stepStatus ?? {}, attempts };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { flowMachineName, taskMachineName } from '../../../compiler/names.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from '../../../compiler/types.js';
 
 /** The compiled definitions a hash is computed over. */
@@ -27,9 +28,9 @@ export function machineHash(definitions: HashableDefinitions, kind: 'flow' | 'pr
     hash.update(stableJson({ config: definition.config, functions: definition.functions ?? {} }));
     if (definition.kind === 'flow') {
       for (const [body, bodyDefinition] of Object.entries(definition.bodies).sort(([a], [b]) => a.localeCompare(b))) visit(`body:${body}`, bodyDefinition);
-      for (const sub of [...definition.subflows].sort()) visit(`flow:${sub}`, definitions.flows.get(sub));
+      for (const sub of [...definition.subflows].sort()) visit(flowMachineName(sub), definitions.flows.get(sub));
     }
-    if (definition.kind === 'process') for (const task of [...definition.tasks].sort()) visit(`task:${task}`, definitions.tasks.get(task));
+    if (definition.kind === 'process') for (const task of [...definition.tasks].sort()) visit(taskMachineName(task), definitions.tasks.get(task));
   };
   visit(`${kind}:${id}`, kind === 'flow' ? definitions.flows.get(id) : definitions.processes.get(id));
   return hash.digest('hex');

@@ -1,3 +1,4 @@
+import { FLOW_CANCEL_EVENT } from '../../../compiler/names.js';
 import type { FlowExecutionResult } from '../../../machines/flow-state.js';
 import { NotFoundError, PersistenceError } from '../../errors.js';
 import type { HistoryEntry, InstancePage, InstanceSummary, ListInstancesQuery } from '../../persistence/store.js';
@@ -59,7 +60,7 @@ export class MemoryHost implements InstanceHost {
   end(instanceId: string, status: 'cancelled' | 'terminated', reason: string): Promise<void> {
     const instance = this.find(instanceId);
     if (status === 'cancelled' && instance.kind === 'flow') {
-      instance.actor.send({ type: 'flow.cancel' });
+      instance.actor.send({ type: FLOW_CANCEL_EVENT });
       return Promise.resolve();
     }
     this.runner.noteTermination(instanceId, reason);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FLOW_CANCEL_EVENT } from '../../../compiler/names.js';
 import type { FlowExecutionResult } from '../../../machines/flow-state.js';
 import type { TaskAttemptRequest } from '../../../machines/environment.js';
 import { NotFoundError, PersistenceError, type ConcurrencyConflictError } from '../../errors.js';
@@ -134,7 +135,7 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
     if (live?.writer) {
       if (status === 'cancelled' && live.kind === 'flow') {
         // A flow cancels through its machine: it leaves `running` for `cancelled`, which the write records.
-        live.actor.send({ type: 'flow.cancel' });
+        live.actor.send({ type: FLOW_CANCEL_EVENT });
         await live.writer.drained();
         return;
       }
