@@ -15,6 +15,11 @@ export const TARGETS = {
   flowsVsXstate: 1.0,
   /** Heap per idle process instance. */
   bytesPerIdleInstance: 4096,
+  /**
+   * The runtime's side of a store write, measured with a store that stores nothing (µs per write): at least half of
+   * the ~75 µs measured at commit `8161d8c` (docs/performance.md). An absolute figure: compare on a quiet machine.
+   */
+  storeRuntimeUsPerWrite: 37.5,
 } as const;
 
 export interface Report {
@@ -161,5 +166,5 @@ export function formatReport(report: Report): string {
   const note = 'Ratios: median over repetitions of runtime-core / other, both measured in the same repetition (interleaved). ' +
     'flows: one flow at a time (each awaited before the next starts), or n in flight (a new flow starts whenever one ends).';
   const main = rows.length > 1 ? `\n\n${table(rows)}\n${note}\n` : '\n';
-  return `${header}${busy}${main}${report.durable ? `\n${formatDurable(report.durable)}` : ''}`;
+  return `${header}${busy}${main}${report.durable ? `\n${formatDurable(report.durable, report.targets.storeRuntimeUsPerWrite)}` : ''}`;
 }
