@@ -88,7 +88,9 @@ export async function profileWorkload(name: string, implementation: string, budg
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
+  const cpu = process.cpuUsage();
   const sample = await profiled.measure(budgetMs);
+  const { user, system } = process.cpuUsage(cpu);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
   await profiled.dispose?.();
@@ -97,6 +99,9 @@ export async function profileWorkload(name: string, implementation: string, budg
   const mode = inFlight > 0 ? `-inflight${inFlight}` : '';
   const file = `bench/profiles/${name}-${implementation}${mode}.cpuprofile`;
   writeFileSync(file, JSON.stringify(profile));
-  console.log(`${name} / ${implementation}${inFlight > 0 ? ` (${inFlight} in flight)` : ''}: ${Math.round(sample.perSecond).toLocaleString('en-US')} per second while profiled; profile in ${file}\n`);
+  // CPU time of the process (every thread: GC helpers included) per operation: less sensitive than wall time to other work on the machine.
+  const cpuUsPerOp = (user + system) / sample.ops;
+  writeFileSync(file.replace(/\.cpuprofile$/, '.meta.json'), `${JSON.stringify({ name, implementation, inFlight, ops: sample.ops, elapsedMs: sample.elapsedMs, cpuUsPerOp })}\n`);
+  console.log(`${name} / ${implementation}${inFlight > 0 ? ` (${inFlight} in flight)` : ''}: ${Math.round(sample.perSecond).toLocaleString('en-US')} per second while profiled (${cpuUsPerOp.toFixed(0)} µs of CPU per operation, all threads); profile in ${file}\n`);
   console.log(summarizeProfile(profile, sample.ops));
 }
