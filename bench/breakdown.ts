@@ -8,7 +8,7 @@ import { isBenchChild, relaunch } from './launch.js';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   // Workload names are the arguments that are neither flags nor flag values.
-  const names = args.filter((arg, i) => !arg.startsWith('--') && !['--budget', '--repeats', '--out', '--instances'].includes(args[i - 1] ?? ''));
+  const names = args.filter((arg, i) => !arg.startsWith('--') && !['--budget', '--repeats', '--out', '--instances', '--in-flight', '--only', '--pg-instances'].includes(args[i - 1] ?? ''));
   const flags = args.filter((arg) => !names.includes(arg));
   // Six variants per workload: shorter slices and more repetitions than the main run, unless given.
   const defaults = [...(flags.includes('--repeats') ? [] : ['--repeats', '7']), ...(flags.includes('--budget') ? [] : ['--budget', '800'])];

@@ -10,6 +10,8 @@ export interface BenchConfig {
   warmupMs: number;
   /** Measurements per implementation and workload; the median is reported. */
   repeats: number;
+  /** Flows kept running at once in the in-flight mode of workloads 1–4 (`--in-flight`); 0 leaves that mode out. @default 32 */
+  inFlight: number;
   /** Process instances created for the heap and event workloads. */
   instances: number;
   /** Where the JSON results go. */
@@ -33,10 +35,10 @@ function sections(text: string): BenchSection[] {
   return names as BenchSection[];
 }
 
-const FULL = { budgetMs: 1500, sliceMs: 250, warmupMs: 800, repeats: 3, instances: 10_000 };
-const QUICK = { budgetMs: 200, sliceMs: 100, warmupMs: 50, repeats: 1, instances: 2_000 };
+const FULL = { budgetMs: 1500, sliceMs: 250, warmupMs: 800, repeats: 3, instances: 10_000, inFlight: 32 };
+const QUICK = { budgetMs: 200, sliceMs: 100, warmupMs: 50, repeats: 1, instances: 2_000, inFlight: 32 };
 
-/** `--quick`, `--tsx`, `--out <file>`, `--budget <ms>`, `--repeats <n>`, `--instances <n>`, `--only <sections>`, `--pg-instances <n>`. Unknown flags are errors. */
+/** `--quick`, `--tsx`, `--out <file>`, `--budget <ms>`, `--repeats <n>`, `--instances <n>`, `--in-flight <n>`, `--only <sections>`, `--pg-instances <n>`. Unknown flags are errors. */
 export function parseArgs(argv: readonly string[]): BenchConfig {
   const quick = argv.includes('--quick');
   const base = quick ? QUICK : FULL;
@@ -53,14 +55,20 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       if (!Number.isFinite(n) || n <= 0) throw new Error(`${arg} expects a positive number, got "${text}"`);
       return n;
     };
+    const count = (text: string) => {
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${arg} expects a whole number ≥ 0, got "${text}"`);
+      return n;
+    };
     if (arg === '--quick' || arg === '--tsx') continue;
     else if (arg === '--out') config.outFile = value();
     else if (arg === '--budget') config.budgetMs = positive(value());
     else if (arg === '--repeats') config.repeats = Math.round(positive(value()));
     else if (arg === '--instances') config.instances = Math.round(positive(value()));
+    else if (arg === '--in-flight') config.inFlight = count(value());
     else if (arg === '--only') config.only = sections(value());
     else if (arg === '--pg-instances') config.pgInstances = Math.round(positive(value()));
-    else throw new Error(`Unknown option "${arg}" (known: --quick, --tsx, --out <file>, --budget <ms>, --repeats <n>, --instances <n>, --only <${BENCH_SECTIONS.join('|')}>, --pg-instances <n>)`);
+    else throw new Error(`Unknown option "${arg}" (known: --quick, --tsx, --out <file>, --budget <ms>, --repeats <n>, --instances <n>, --in-flight <n>, --only <${BENCH_SECTIONS.join('|')}>, --pg-instances <n>)`);
   }
   return config;
 }

@@ -26,6 +26,23 @@ export async function measureAsync(run: (i: number) => Promise<unknown>, budgetM
   return sample(ops, now - start);
 }
 
+/**
+ * Keeps `inFlight` calls of `run` going at once until `budgetMs` has passed: whenever one settles, the next
+ * starts. Then it starts no more and waits for those still running, which count (and so does the wait), so
+ * every operation started is timed to its end. A rejection ends the measurement with that error.
+ */
+export async function measureInFlight(run: (i: number) => Promise<unknown>, budgetMs: number, inFlight: number): Promise<Sample> {
+  forceGc();
+  let ops = 0;
+  const start = performance.now();
+  // One lane per flow in flight: each lane runs its flows one after the other, so `inFlight` are running at any time.
+  const lane = async () => {
+    while (performance.now() - start < budgetMs) await run(ops++);
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return sample(ops, performance.now() - start);
+}
+
 /** Like `measureAsync` for synchronous operations, reading the clock once per `batch` calls. */
 export function measureSync(run: (i: number) => void, budgetMs: number, batch = 1000): Sample {
   forceGc();

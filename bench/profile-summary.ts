@@ -34,8 +34,8 @@ function top(map: Map<string, number>, total: number, rows: number, perOp: (ms: 
     .map(([key, time]) => `${((100 * time) / total).toFixed(1).padStart(6)}%  ${perOp(time).padStart(9)}  ${key}`);
 }
 
-/** A text summary of `profile`, which covered `ops` operations. Idle time is left out of the percentages. */
-export function summarizeProfile(profile: CpuProfile, ops: number, rows = 20, root = process.cwd()): string {
+/** Self time (ms) per function, file and folder of `profile`, and in all; idle time left out. */
+export function selfTimes(profile: CpuProfile, root = process.cwd()): { byFunction: Map<string, number>; byFile: Map<string, number>; byFolder: Map<string, number>; total: number } {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
@@ -53,6 +53,12 @@ export function summarizeProfile(profile: CpuProfile, ops: number, rows = 20, ro
     byFolder.set(folderOf(source), (byFolder.get(folderOf(source)) ?? 0) + dt);
     total += dt;
   });
+  return { byFunction, byFile, byFolder, total };
+}
+
+/** A text summary of `profile`, which covered `ops` operations. Idle time is left out of the percentages. */
+export function summarizeProfile(profile: CpuProfile, ops: number, rows = 20, root = process.cwd()): string {
+  const { byFunction, byFile, byFolder, total } = selfTimes(profile, root);
   const perOp = (ms: number) => `${((ms * 1000) / ops).toFixed(1)} µs`;
   return [
     `busy ${total.toFixed(0)} ms over ${ops.toLocaleString('en-US')} operations = ${perOp(total)} per operation`,

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { measureAsync, measureSync, type Sample } from './measure.js';
+import { measureAsync, measureInFlight, measureSync, type Sample } from './measure.js';
 import { summarizeProfile, type CpuProfile } from './profile-summary.js';
 import { benchPostgres, benchSchemaPrefix, dropSchemas } from './support/postgres.js';
 import { DURABLE_KINDS, durableRunner, isPostgres, openStore, type DurableKind, type DurableRunner, type StoreSetup } from './workloads/durable.js';
@@ -21,7 +21,7 @@ interface Profiled {
 }
 
 /** The 10-step flow with one store (`durable <kind>`): the store's data in a temp dir or schema, removed after. */
-function prepareDurable(kind: string): Profiled {
+function prepareDurable(kind: string, flows: Flows): Profiled {
   if (!DURABLE_KINDS.includes(kind as DurableKind)) throw new Error(`durable: one of ${DURABLE_KINDS.join(', ')}`);
   const setup: StoreSetup = { dir: mkdtempSync(join(tmpdir(), 'runtime-core-profile-')), postgres: undefined, schemaPrefix: benchSchemaPrefix(), schemas: new Set() };
   let runner: DurableRunner | undefined;
@@ -34,9 +34,9 @@ function prepareDurable(kind: string): Profiled {
         setup.postgres = server;
       }
       runner = await durableRunner(openStore(kind as DurableKind, setup, 'profile'));
-      await measureAsync(run().run, ms);
+      await flows(run().run, ms);
     },
-    measure: (ms) => measureAsync(run().run, ms),
+    measure: (ms) => flows(run().run, ms),
     dispose: async () => {
       await runner?.runtime.close();
       if (setup.postgres) {
@@ -48,9 +48,13 @@ function prepareDurable(kind: string): Profiled {
   };
 }
 
-/** The operation to profile. */
-function prepare(name: string, implementation: string): Profiled {
-  if (name === 'durable') return prepareDurable(implementation);
+/** Runs flows for `ms`: one at a time, or a number in flight. */
+type Flows = (run: (i: number) => Promise<unknown>, ms: number) => Promise<Sample>;
+
+/** The operation to profile; flows one at a time, or `inFlight` at once when it is > 0. */
+function prepare(name: string, implementation: string, inFlight: number): Profiled {
+  const flows: Flows = inFlight > 0 ? (run, ms) => measureInFlight(run, ms, inFlight) : measureAsync;
+  if (name === 'durable') return prepareDurable(implementation, flows);
   if (name === 'events') {
     if (implementation !== 'runtime-core' && implementation !== 'xstate') throw new Error('events: runtime-core or xstate');
     const population = populations[implementation as ProcessImplementation]();
@@ -66,32 +70,38 @@ function prepare(name: string, implementation: string): Profiled {
   const run = runners[implementation as Implementation];
   return {
     warmUp: async (ms) => {
-      for (const other of IMPLEMENTATIONS) await measureAsync(runners[other], other === implementation ? ms : ms / 2);
+      for (const other of IMPLEMENTATIONS) await flows(runners[other], other === implementation ? ms : ms / 2);
     },
-    measure: (ms) => measureAsync(run, ms),
+    measure: (ms) => flows(run, ms),
   };
 }
 
 /**
  * Warms `name` / `implementation` up (and, for flows, the other implementations of the workload), profiles it for `budgetMs`, writes
- * bench/profiles/<name>-<implementation>.cpuprofile (open it in Chrome DevTools) and prints the summary.
+ * bench/profiles/<name>-<implementation>[-inflight<n>].cpuprofile (open it in Chrome DevTools) and prints the summary.
  */
-export async function profileWorkload(name: string, implementation: string, budgetMs: number): Promise<void> {
-  const profiled = prepare(name, implementation);
+export async function profileWorkload(name: string, implementation: string, budgetMs: number, inFlight = 0): Promise<void> {
+  const profiled = prepare(name, implementation, inFlight);
   await profiled.warmUp(1500);
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
+  const cpu = process.cpuUsage();
   const sample = await profiled.measure(budgetMs);
+  const { user, system } = process.cpuUsage(cpu);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
   await profiled.dispose?.();
 
   mkdirSync('bench/profiles', { recursive: true });
-  const file = `bench/profiles/${name}-${implementation}.cpuprofile`;
+  const mode = inFlight > 0 ? `-inflight${inFlight}` : '';
+  const file = `bench/profiles/${name}-${implementation}${mode}.cpuprofile`;
   writeFileSync(file, JSON.stringify(profile));
-  console.log(`${name} / ${implementation}: ${Math.round(sample.perSecond).toLocaleString('en-US')} per second while profiled; profile in ${file}\n`);
+  // CPU time of the process (every thread: GC helpers included) per operation: less sensitive than wall time to other work on the machine.
+  const cpuUsPerOp = (user + system) / sample.ops;
+  writeFileSync(file.replace(/\.cpuprofile$/, '.meta.json'), `${JSON.stringify({ name, implementation, inFlight, ops: sample.ops, elapsedMs: sample.elapsedMs, cpuUsPerOp })}\n`);
+  console.log(`${name} / ${implementation}${inFlight > 0 ? ` (${inFlight} in flight)` : ''}: ${Math.round(sample.perSecond).toLocaleString('en-US')} per second while profiled (${cpuUsPerOp.toFixed(0)} µs of CPU per operation, all threads); profile in ${file}\n`);
   console.log(summarizeProfile(profile, sample.ops));
 }

@@ -4,17 +4,18 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { MemoryStore, PostgresStore, ReactiveSystemRuntime, SqliteStore, defineSystem, type SystemDefinition } from '../../src/index.js';
 import type { BenchPostgres } from '../support/postgres.js';
-import { CountingStore } from './counting-store.js';
+import { CountingStore, DiscardingStore } from './counting-store.js';
 import { sequentialWorkload } from './sequential.js';
 import { noop } from './tasks.js';
 import type { FlowRunner } from './types.js';
 
 /** Where a runtime keeps its instances: nowhere (no store), or one of the stores with its durability setting. */
-export const DURABLE_KINDS = ['in-memory', 'memory', 'sqlite-normal', 'sqlite-full', 'postgres', 'postgres-async'] as const;
+export const DURABLE_KINDS = ['in-memory', 'discarding', 'memory', 'sqlite-normal', 'sqlite-full', 'postgres', 'postgres-async'] as const;
 export type DurableKind = (typeof DURABLE_KINDS)[number];
 
 export const DURABLE_TITLES: Record<DurableKind, string> = {
   'in-memory': 'in-memory runtime (no store)',
+  discarding: 'store that stores nothing',
   memory: 'MemoryStore',
   'sqlite-normal': 'SQLite, synchronous NORMAL',
   'sqlite-full': 'SQLite, synchronous FULL',
@@ -52,6 +53,8 @@ export interface OpenedStore {
 export function openStore(kind: DurableKind, setup: StoreSetup, name: string): OpenedStore {
   const none = { errors: [], diskBytes: () => undefined, dispose: async () => undefined };
   if (kind === 'in-memory') return { kind, store: undefined, ...none };
+  // The runtime's side of a write alone: `save` resolves at once, nothing is kept (reads go to an empty MemoryStore).
+  if (kind === 'discarding') return { kind, store: new DiscardingStore(new MemoryStore()), ...none };
   if (kind === 'memory') return { kind, store: new CountingStore(new MemoryStore()), ...none };
   if (kind === 'sqlite-normal' || kind === 'sqlite-full') {
     const path = join(setup.dir, `${name}.db`);

@@ -6,7 +6,8 @@ import { createFlakyTask } from './tasks.js';
 import type { FlowWorkload } from './types.js';
 
 const MAX_ATTEMPTS = 3;
-const input = () => ({ data: 'input' });
+/** `flow` keys the flaky task's attempt count, so that flows in flight at once do not share it. */
+const input = (i: number) => ({ data: 'input', flow: i });
 
 const system = defineSystem({
   id: 'bench-retry',
@@ -27,7 +28,7 @@ export const retryWorkload: FlowWorkload = {
     return {
       'runtime-core': runtimeCoreRunner(retryWorkload.runtimeCore, input),
       xstate: xstateRunner(retryMachine(flaky.xstate, MAX_ATTEMPTS), input),
-      async: () => retryAsync(flaky.async, input(), MAX_ATTEMPTS, 0),
+      async: (i) => retryAsync(flaky.async, input(i), MAX_ATTEMPTS, 0),
     };
   },
 };

@@ -24,17 +24,21 @@ export async function branchB(_input?: unknown): Promise<{ branch: 'b' }> {
 }
 
 /**
- * A task that fails `failures` times, then succeeds with the number of attempts it took, and starts over.
- * Flows run one at a time, so each flow sees fail, fail, succeed. One per implementation.
+ * A task that fails `failures` times for each flow, then succeeds with the number of attempts it took. Attempts
+ * are counted per flow, by the `flow` number in the input (the flow's input, which every implementation passes to
+ * the task), so flows in flight at once each see fail, fail, succeed. One per implementation.
  */
 export function createFlakyTask(failures = 2): (input?: unknown) => Promise<{ attempts: number }> {
-  let attempt = 0;
-  return async () => {
+  const attempts = new Map<unknown, number>();
+  return async (input) => {
     calls++;
-    attempt++;
-    if (attempt <= failures) throw new Error(`flaky failure ${attempt}`);
-    const attempts = attempt;
-    attempt = 0;
-    return { attempts };
+    const flow = (input as { flow?: unknown } | undefined)?.flow;
+    const attempt = (attempts.get(flow) ?? 0) + 1;
+    if (attempt <= failures) {
+      attempts.set(flow, attempt);
+      throw new Error(`flaky failure ${attempt}`);
+    }
+    attempts.delete(flow);
+    return { attempts: attempt };
   };
 }
