@@ -34,6 +34,8 @@ export { openStore, parseStoreSpec } from './persistence/open-store.js';
 export type { OpenStoreOptions, StoreSpec } from './persistence/open-store.js';
 
 export { CodeGenerator, CodeGenerationError } from './codegen/index.js';
+export { generateTaskCode, generateFlowCode } from './codegen/index.js';
+export type { GenerateCodeOptions, GenerateCodeResult, TaskReference } from './codegen/index.js';
 export type {
   CodeGeneratorOptions,
   CodeGenerationProvider,

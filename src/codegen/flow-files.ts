@@ -30,17 +30,57 @@ export function flowFileNames(flowId: string, language: CodeLanguage): { module:
   return { module: `${flowId}.flow.${ext}`, test: `${flowId}.flow.test.${ext}`, importPath: `./${flowId}.flow.js` };
 }
 
-/** `export default { chargeCard, reserveLine }`: every implementation, for `registerTaskImplementations`. */
-export function flowModule(flowId: string, tasks: readonly string[], language: CodeLanguage): string {
+/** Whether a value survives JSON as it is (a trusted document's flow may hold functions, which do not). */
+function isJsonData(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonData);
+  if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every((v) => v === undefined || isJsonData(v));
+  return false;
+}
+
+/**
+ * The flow's module: every implementation it needs (`implementations`, also the default export, for
+ * `registerTaskImplementations`), the flow as its document declares it (`flow`, for `registerFlow`), and
+ * `register(runtime)`, which registers both. A flow that holds functions (a trusted `.dsl.ts`) can't be
+ * written as data: its module registers only the implementations, and the flow comes from the document.
+ */
+export function flowModule(flowId: string, system: SystemDefinition, tasks: readonly string[], language: CodeLanguage): string {
+  const ts = language === 'typescript';
   const entries = tasks.map((task) => ({ task, names: taskFileNames(task, language) }));
   const imports = entries.map(({ names }) => `import ${names.identifier} from '${names.importPath}';`);
   const record = entries.map(({ task, names }) => (names.identifier === task ? `  ${task},` : `  ${JSON.stringify(task)}: ${names.identifier},`));
-  return `// The task implementations flow "${flowId}" needs: runtime.registerTaskImplementations(implementations).
-${imports.join('\n')}
+  const definition = { id: flowId, ...system.flows?.[flowId] };
+  const asData = isJsonData(definition);
+  const flowType = 'FlowDefinition & { id: string }';
+  const runtimeType = "Pick<ReactiveSystemRuntime, 'registerFlow' | 'registerTaskImplementations'>";
+  const typeImports = ts ? `import type { ${asData ? 'FlowDefinition, ' : ''}ReactiveSystemRuntime } from 'runtime-core';\n` : '';
+  const flowConstant = asData
+    ? `
+/** Flow "${flowId}" as the system document declares it: \`runtime.registerFlow(flow)\`. */
+${ts ? '' : `/** @type {import('runtime-core').${flowType}} */\n`}export const flow${ts ? `: ${flowType}` : ''} = ${jsonLiteral(definition)};
+`
+    : `
+// Flow "${flowId}" holds functions (a trusted document), so it is not written here as data: the runtime made
+// from the document has it, or register it from there with runtime.registerFlow({ id: ${JSON.stringify(flowId)}, ...system.flows[${JSON.stringify(flowId)}] }).
+`;
+  return `// Flow "${flowId}" and the task implementations it needs, written by runtime-core: register(runtime) calls
+// runtime.registerTaskImplementations(implementations)${asData ? ' and runtime.registerFlow(flow)' : ''}.
+${typeImports}${imports.join('\n')}
 
-export default {
+/** The implementations, by task id: \`runtime.registerTaskImplementations(implementations)\`. */
+export const implementations = {
 ${record.join('\n')}
 };
+${flowConstant}
+/**
+ * Registers ${asData ? `flow "${flowId}" and ` : ''}the implementations of its tasks on a runtime whose system declares those tasks.${ts ? '' : `\n * @param {${runtimeType.replace('ReactiveSystemRuntime', "import('runtime-core').ReactiveSystemRuntime")}} runtime\n * @returns {void}`}
+ */
+export function register(runtime${ts ? `: ${runtimeType}` : ''})${ts ? ': void' : ''} {
+  runtime.registerTaskImplementations(implementations);${asData ? '\n  runtime.registerFlow(flow);' : ''}
+}
+
+export default implementations;
 `;
 }
 
@@ -88,7 +128,7 @@ export function flowTest(flowId: string, system: SystemDefinition, language: Cod
   return `// Runs flow "${flowId}" on the runtime with the generated implementations; written by runtime-core.
 import { describe, expect, it } from 'vitest';
 import { createTestRuntime${input.usesSample ? ', sampleFromSchema' : ''} } from 'runtime-core/testing';
-${ts ? "import type { SystemDefinition } from 'runtime-core';\n" : ''}import implementations from '${names.importPath}';
+${ts ? "import type { SystemDefinition } from 'runtime-core';\n" : ''}import { register } from '${names.importPath}';
 
 const system${ts ? ': SystemDefinition' : ''} = ${jsonLiteral(systemUnderTest(system))};
 
@@ -97,8 +137,9 @@ const input = ${input.expression};
 
 describe(${JSON.stringify(`flow ${flowId}`)}, () => {
   it('runs on the runtime with the generated implementations', async () => {
-    const t = createTestRuntime(system, { tasks: implementations });
+    const t = createTestRuntime(system);
     try {
+      register(t.runtime);
       const result = await t.executeFlow(${JSON.stringify(flowId)}, input);
 ${check}
     } finally {

@@ -11,6 +11,7 @@ import {
 import { createOpenAIClient, OpenAIProvider } from './openai-provider.js';
 import { runTests, type TestRunReport, type TestRunResult } from './run-tests.js';
 import { taskFileNames } from './task-files.js';
+import { resolveTaskId, type TaskReference } from './task-reference.js';
 import { generateWithModel, generateWithTemplate, templateTypechecked, type TaskJob } from './task-generation.js';
 import type { CodeGeneratorOptions, GenerateOptions, GeneratedCode, GeneratedFlowCode, VerificationReport } from './types.js';
 import { testsReport } from './verify.js';
@@ -52,15 +53,17 @@ export class CodeGenerator {
   }
 
   /**
-   * Generates and verifies the implementation of one task of the system.
-   * @throws NotFoundError (`UNKNOWN_TASK`) when the system has no such task.
-   * @throws CodeGenerationError (`CODEGEN_PROVIDER`) when the model or its server fails.
+   * Generates and verifies the implementation of one task of the system. The task is named by its id, or by
+   * its definition as the original README passes it (`system.tasks['chargeCard']`), matched to its id within
+   * `system` by identity, then by deep equality.
+   * @throws NotFoundError (`UNKNOWN_TASK`) when the system has no such task (or no task with that definition).
+   * @throws UsageError (`INVALID_ARGUMENT`) when a definition is equal to several tasks: pass the id.
+   * @throws CodeGenerationError (`CODEGEN_PROVIDER`) when the model or its server fails, or no key was given.
    */
-  async generateTaskCode(task: string, system: SystemDefinition, options: GenerateOptions = {}): Promise<GeneratedCode> {
-    const definition = system.tasks?.[task];
-    if (!definition) throw new NotFoundError('task', task, Object.keys(system.tasks ?? {}), `in system "${system.id}"`);
-    const job = this.#job(task, system, resolveGenerateOptions(options));
-    return this.#options.provider === 'template' ? generateWithTemplate(job) : generateWithModel(job, this.#openai(task));
+  async generateTaskCode(task: TaskReference, system: SystemDefinition, options: GenerateOptions = {}): Promise<GeneratedCode> {
+    const taskId = resolveTaskId(task, system);
+    const job = this.#job(taskId, system, resolveGenerateOptions(options));
+    return this.#options.provider === 'template' ? generateWithTemplate(job) : generateWithModel(job, this.#openai(taskId));
   }
 
   /**
@@ -83,7 +86,7 @@ export class CodeGenerator {
     }
 
     const names = flowFileNames(flow, generate.language);
-    const code = flowModule(flow, Object.keys(tasks), generate.language);
+    const code = flowModule(flow, system, Object.keys(tasks), generate.language);
     const tests = flowTest(flow, system, generate.language, template);
     const files: Record<string, string> = Object.assign({}, ...Object.values(tasks).map((t) => t.files), { [names.module]: code, [names.test]: tests });
     this.#options.onProgress({ phase: 'testing', subject: flow, attempt: 1 });

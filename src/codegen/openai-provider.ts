@@ -34,11 +34,15 @@ export interface OpenAIClientSettings {
  */
 export function createOpenAIClient(settings: OpenAIClientSettings, subject: string): OpenAI {
   if (!settings.apiKey && !settings.baseURL) {
-    throw new CodeGenerationError('CODEGEN_PROVIDER', 'No API key for the model: set OPENAI_API_KEY (or pass apiKey), set OPENAI_BASE_URL for a server that needs none, or use the template provider', {
-      subject,
-      reason: 'no-api-key',
-      attempt: 1,
-    });
+    throw new CodeGenerationError(
+      'CODEGEN_PROVIDER',
+      "OPENAI_API_KEY is not set and no apiKey was given, so the 'openai' provider (the default when no provider is given) cannot reach a model: set OPENAI_API_KEY (or pass apiKey), set OPENAI_BASE_URL for a server that needs none, or generate offline with the template provider ({ provider: 'template' })",
+      {
+        subject,
+        reason: 'no-api-key',
+        attempt: 1,
+      },
+    );
   }
   return new OpenAI({
     apiKey: settings.apiKey || 'none',

@@ -86,7 +86,7 @@ export function taskPrompt(p: TaskPromptInput): ChatMessage[] {
     p.options.includeComments === false ? '- No comments beyond what a reader cannot do without.' : '- A TSDoc comment on the exported function (what it does, what it throws) and short comments that explain why.',
     p.options.includeErrorHandling === false
       ? '- Keep error handling minimal: let unexpected errors propagate.'
-      : '- Validate what the schema cannot express, honour the abort signal, and throw named errors as described above.',
+      : "- Error handling: check the input (the function may be called without the runtime, which checks the schema) and throw `new TaskFailure('InvalidInput', 'what is wrong', { code: 'INVALID_INPUT', nonRetryable: true })` for bad input, since another attempt gets the same input; validate what the schema cannot express the same way; honour the abort signal; throw named errors as described above.",
   ];
   return [
     { role: 'system', content: SYSTEM_PROMPT },

@@ -109,7 +109,7 @@ export function templateParts(job: TaskJob): Parts {
   const { language } = job.options;
   return {
     code: templateCode(job.taskId, job.definition, { input: types.inputName, output: types.outputName }, language, job.options),
-    tests: job.options.includeTests ? templateTests(job.taskId, job.definition, language) : '',
+    tests: job.options.includeTests ? templateTests(job.taskId, job.definition, language, job.options) : '',
     exampleTests: exampleTests(job.taskId, job.definition, language),
     types,
   };

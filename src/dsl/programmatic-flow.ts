@@ -1,3 +1,4 @@
+import { foldOlderDecisions, hasOlderDecisions, type OlderFlowStep } from './older-flow-shape.js';
 import type { ConditionFunction, Duration, Expression, FlowDefinition, FlowStep } from './schema.js';
 
 /** Step types of programmatic flows; the values are the DSL's step type strings, so both forms are one model. */
@@ -102,6 +103,8 @@ function stepFromDsl(step: FlowStep): RuntimeFlowStep {
   const { type: _type, ...rest } = step as FlowStep & Record<string, unknown>;
   switch (step.type) {
     case 'task': {
+      // The older shape's task step (`taskId`) is already the programmatic form.
+      if (step.task === undefined && typeof rest.taskId === 'string') return { ...rest, id: step.id, type: 'task' } as RuntimeFlowStep;
       // A fixed input (a JSON literal) or a function becomes the programmatic `input`; a real expression
       // keeps the step in DSL form, which the programmatic form accepts as it is.
       const fixed = literalValue(step.input);
@@ -136,9 +139,30 @@ function literalValue(input: Expression | undefined): { ok: true; value: unknown
   }
 }
 
-/** Turns a DSL flow back into the programmatic form. */
-export function convertDslToFlow(flow: FlowDefinition & { id: string }): RuntimeFlow {
-  const out: RuntimeFlow = { id: flow.id, steps: flow.steps.map(stepFromDsl) };
+/** A flow in the older DSL shape: decisions with `branches: [{ id, name, steps: [stepId…] }]`, task steps with `taskId`. */
+export interface OlderDslFlow {
+  id: string;
+  name?: string;
+  description?: string;
+  trigger?: string | string[];
+  steps: OlderFlowStep[];
+  onError?: 'fail' | 'continue';
+  output?: Expression;
+}
+
+/**
+ * Turns a DSL flow back into the programmatic form; `name` and `description` are kept. It also reads the
+ * older DSL shape: a `decision` step with `condition` and `branches: [{ id, name, steps: [stepId…] }]` becomes
+ * a condition step whose `thenSteps` are the steps the first branch names and whose `elseSteps` are the
+ * second's (those steps move into the branch, out of the top level), and a task step with `taskId` stays one.
+ * @throws UsageError (`INVALID_ARGUMENT`) for an older decision whose branches name no step of the flow, share
+ * a step, number more than two, or contain the decision itself.
+ */
+export function convertDslToFlow(flow: (FlowDefinition & { id: string; name?: string }) | OlderDslFlow): RuntimeFlow {
+  const raw = flow.steps as unknown as Array<Record<string, unknown>>;
+  const steps = hasOlderDecisions(raw) ? foldOlderDecisions(flow.id, raw, (step) => stepFromDsl(step as unknown as FlowStep)) : (flow.steps as FlowStep[]).map(stepFromDsl);
+  const out: RuntimeFlow = { id: flow.id, steps };
+  if (flow.name !== undefined) out.name = flow.name;
   if (flow.description !== undefined) out.description = flow.description;
   if (flow.trigger !== undefined) out.trigger = flow.trigger;
   if (flow.onError !== undefined) out.onError = flow.onError;

@@ -91,15 +91,12 @@ export default async function addTax(input) {
     expect(result.tasks.slugify?.verification.passed).toBe(true);
     // addTax's own test and its example, and the flow test.
     expect(result).toMatchObject({ subject: 'price', model: 'test-model', attempts: 2, verification: { passed: true, tests: { total: 3, failed: 0 } } });
-    expect(result.code).toBe(`// The task implementations flow "price" needs: runtime.registerTaskImplementations(implementations).
-import addTax from './addTax.js';
-import slugify from './slugify.js';
-
-export default {
-  addTax,
-  slugify,
-};
-`);
+    // The module registers the implementations and the flow; the flow test runs through register(runtime).
+    expect(result.code).toContain("import addTax from './addTax.js';\nimport slugify from './slugify.js';");
+    expect(result.code).toContain('export const implementations = {\n  addTax,\n  slugify,\n};');
+    expect(result.code).toContain('  runtime.registerTaskImplementations(implementations);\n  runtime.registerFlow(flow);\n}');
+    expect(result.code).toMatch(/\nexport default implementations;\n$/);
+    expect(result.tests).toContain('register(t.runtime);');
     expect(result.tests).toContain("const input = sampleFromSchema({");
     expect(result.tests).toContain('expect(result.success).toBe(true);');
     expect(Object.keys(result.files)).toEqual(['addTax.types.ts', 'addTax.ts', 'addTax.test.ts', 'addTax.examples.test.ts', 'slugify.types.ts', 'slugify.ts', 'price.flow.ts', 'price.flow.test.ts']);

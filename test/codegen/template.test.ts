@@ -22,19 +22,20 @@ describe('the template provider on the example systems', { timeout: 90_000 }, ()
     const result = await offline().generateFlowCode('checkout', orders);
 
     expect(result).toMatchObject({ subject: 'checkout', model: 'template', language: 'typescript', attempts: 9 });
-    // chargeCard: the skeleton's test and two examples; the others: the skeleton's test.
+    // chargeCard: the skeleton's two tests (NotImplemented, InvalidInput) and two examples; the others: the
+    // skeleton's NotImplemented test, and its InvalidInput test when the input schema says something to check.
     expect(summary(result.tasks)).toEqual({
-      chargeCard: { passed: true, tests: 3 },
+      chargeCard: { passed: true, tests: 4 },
       reviewOrder: { passed: true, tests: 1 },
-      reserveLine: { passed: true, tests: 1 },
+      reserveLine: { passed: true, tests: 2 },
       backorderLine: { passed: true, tests: 1 },
       sendEmail: { passed: true, tests: 1 },
       sendSms: { passed: true, tests: 1 },
-      bookShipment: { passed: true, tests: 1 },
-      refundPayment: { passed: true, tests: 1 },
-      releaseStock: { passed: true, tests: 1 },
+      bookShipment: { passed: true, tests: 2 },
+      refundPayment: { passed: true, tests: 2 },
+      releaseStock: { passed: true, tests: 2 },
     });
-    expect(result.verification).toEqual({ passed: true, typecheck: { passed: true, diagnostics: [] }, tests: { passed: true, total: 12, failed: 0, failures: [] } });
+    expect(result.verification).toEqual({ passed: true, typecheck: { passed: true, diagnostics: [] }, tests: { passed: true, total: 17, failed: 0, failures: [] } });
 
     const chargeCard = result.tasks.chargeCard!;
     expect(chargeCard.code).toContain('export default async function chargeCard(input: ChargeCardInput): Promise<ChargeCardOutput> {');
