@@ -9,14 +9,13 @@ import { isLegacySystem, logMigrationReport, migrateSystem } from '../dsl/migrat
 import { NotFoundError, PersistenceError, UsageError } from '../errors.js';
 import type { HistoryEntry, InstancePage, InstanceSummary, ListInstancesQuery } from '../persistence/store.js';
 import type { EventHandler } from './event-handlers.js';
-import { EventRouter } from './event-router.js';
+import { assembleRuntime } from './assemble.js';
+import type { EventRouter } from './event-router.js';
 import type { LocalInstances, InstanceHost, RecoveryReport, SnapshotTransform } from './host/instance-host.js';
 import { MemoryHost } from './host/memory-host.js';
-import { StoreHost } from './host/store-host.js';
-import { InstanceLauncher, type CreateProcessOptions, type FlowHandle, type StartFlowOptions, type TaskExecutionResult } from './launcher.js';
-import { createMachineEnvironment } from './machine-environment.js';
+import type { InstanceLauncher, CreateProcessOptions, FlowHandle, StartFlowOptions, TaskExecutionResult } from './launcher.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js';
-import { SystemModel } from './system-model.js';
+import type { SystemModel } from './system-model.js';
 import type { TaskImplementation } from './task-runner.js';
 
 export type { TaskExecutionResult, FlowHandle, StartFlowOptions, CreateProcessOptions } from './launcher.js';
@@ -44,26 +43,9 @@ export class ReactiveSystemRuntime {
       document = migrated.system;
     }
     this.system = assertValidSystem(document);
-    this.model = new SystemModel(this.system);
-    const events = (this.events = new EventRouter(this.system.events ?? {}, this.options.logger));
-    const { store } = this.options;
-    const host = (this.host = store ? new StoreHost(store, this.model, this.options, events, this.model.tasks) : new MemoryHost(this.model, this.options, events));
-    this.model.build(
-      createMachineEnvironment({
-        tasks: this.model.tasks,
-        outlets: events,
-        gate: host,
-        current: () => host.local?.currentInstance,
-        logger: this.options.logger,
-        random: this.options.random,
-      }),
-    );
-    this.launcher = new InstanceLauncher(this.model, host);
-    events.connect(host, this.launcher);
-    for (const flowId of this.model.flowIds()) events.setTriggers(flowId, this.model.flow(flowId)?.trigger);
-    for (const type of this.model.processEvents()) events.addProcessListener(type);
+    ({ model: this.model, events: this.events, host: this.host, launcher: this.launcher } = assembleRuntime(this.system, this.options));
     // Without a store the default process instances exist at once; with one, `start()` recovers them first.
-    if (!store) void host.open();
+    if (!this.options.store) void this.host.open();
   }
 
   // ─── where instances live ───────────────────────────────────────────────────
