@@ -1,5 +1,5 @@
 import { getTaskContext } from '../task-context.js';
-import type { BuiltinTaskFactory } from './index.js';
+import type { BuiltinTaskFactory } from './builtin-task.js';
 import { compileInputExpression } from './input-expression.js';
 import { TaskFailure } from './task-failure.js';
 import { compileTemplate } from './template.js';
