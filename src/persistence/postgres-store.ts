@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConcurrencyConflictError, PersistenceError } from '../errors.js';
+import { ConcurrencyConflictError, PersistenceError, UsageError } from '../errors.js';
 import {
   checkExpectedVersion,
   decodeListCursor,
@@ -74,15 +74,15 @@ export class PostgresStore implements SnapshotStore {
   constructor(options: PostgresStoreOptions) {
     const schema = options.schema ?? DEFAULT_SCHEMA;
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-      throw new TypeError(`PostgresStore: options.schema must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`);
+      throw new UsageError(`PostgresStore: options.schema must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`, 'INVALID_OPTION');
     }
     if (options.pool === undefined && options.connectionString === undefined) {
-      throw new TypeError('PostgresStore: give options.connectionString or options.pool');
+      throw new UsageError('PostgresStore: give options.connectionString or options.pool', 'INVALID_OPTION');
     }
     const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
     const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     for (const [field, value] of [['connectionTimeoutMs', connectionTimeoutMs], ['statementTimeoutMs', statementTimeoutMs]] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new RangeError(`PostgresStore: options.${field} must be a positive integer, got ${String(value)}`);
+      if (!Number.isInteger(value) || value <= 0) throw new UsageError(`PostgresStore: options.${field} must be a positive integer, got ${String(value)}`, 'INVALID_OPTION');
     }
     this.ownsPool = options.pool === undefined;
     this.pool =
@@ -112,13 +112,13 @@ export class PostgresStore implements SnapshotStore {
     checkExpectedVersion(request);
     const { record, expectedVersion } = request;
     const { instanceId } = record;
-    // Serialised before connecting: a value that is not JSON is the caller's error, not the store's.
-    const snapshot = toJson(record.snapshot, `Snapshot of instance "${instanceId}"`);
-    const error = record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`);
+    // Serialised before connecting: a value that is not JSON fails as STORE_CORRUPT, not as an unavailable server.
+    const snapshot = toJson(record.snapshot, `Snapshot of instance "${instanceId}"`, instanceId);
+    const error = record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`, instanceId);
     const history = request.history.map((entry) => ({
       at: entry.at,
       type: entry.type,
-      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`),
+      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`, instanceId),
     }));
     const values = [
       instanceId, record.kind, record.definitionId, record.status, record.systemId, record.systemVersion, record.machineHash,

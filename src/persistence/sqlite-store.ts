@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import { ConcurrencyConflictError, PersistenceError } from '../errors.js';
+import { ConcurrencyConflictError, PersistenceError, UsageError } from '../errors.js';
 import {
   checkExpectedVersion,
   decodeListCursor,
@@ -72,11 +72,11 @@ export class SqliteStore implements SnapshotStore {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     const synchronous = options.synchronous ?? 'FULL';
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
-      throw new RangeError(`SqliteStore: options.synchronous must be 'FULL' or 'NORMAL', got ${JSON.stringify(synchronous)}`);
+      throw new UsageError(`SqliteStore: options.synchronous must be 'FULL' or 'NORMAL', got ${JSON.stringify(synchronous)}`, 'INVALID_OPTION');
     }
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-      throw new RangeError(`SqliteStore: options.busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`);
+      throw new UsageError(`SqliteStore: options.busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`, 'INVALID_OPTION');
     }
     this.path = path;
     this.description = `sqlite:${path}`;
@@ -105,14 +105,14 @@ export class SqliteStore implements SnapshotStore {
       created_at: record.createdAt,
       updated_at: record.updatedAt,
       finished_at: record.finishedAt ?? null,
-      error: record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`),
-      snapshot: toJson(record.snapshot, `Snapshot of instance "${instanceId}"`),
+      error: record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`, instanceId),
+      snapshot: toJson(record.snapshot, `Snapshot of instance "${instanceId}"`, instanceId),
       expected_version: expectedVersion,
     };
     const history = request.history.map((entry) => ({
       at: entry.at,
       type: entry.type,
-      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`),
+      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`, instanceId),
     }));
     this.run('save', instanceId, (db) => {
       db.transaction(() => {
