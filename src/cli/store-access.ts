@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadSystemFromDsl } from '../dsl/load/index.js';
 import type { SystemDefinition } from '../dsl/schema.js';
-import { InputValidationError, NotFoundError, RuntimeCoreError, SystemValidationError } from '../errors.js';
+import { UsageError as ApiUsageError, InputValidationError, NotFoundError, RuntimeCoreError, SystemValidationError } from '../errors.js';
 import { openStore } from '../persistence/open-store.js';
 import type { SnapshotStore } from '../persistence/store.js';
 import { flagOption, stringOption, type OptionSpec, type ParsedArgs } from './args.js';
@@ -33,7 +33,7 @@ export function openCliStore(command: string, args: ParsedArgs, io: CliIo, optio
   try {
     return openStore(spec, { cwd: io.cwd, create: options.create });
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(`${command}: --store: ${error.message.replace(/^openStore: /, '')}`);
+    if (error instanceof ApiUsageError) throw new UsageError(`${command}: --store: ${error.message.replace(/^openStore: /, '')}`, { cause: error });
     throw error;
   }
 }
@@ -55,14 +55,17 @@ export function oneLineError(error: RuntimeCoreError): string {
 
 /**
  * Runs a command's body; a runtime-core error (not a document that fails validation, which lists its
- * problems line by line) is printed as one line with its code and exits 1.
+ * problems line by line) is printed as one line with its code and exits 1. A usage mistake, the command line's
+ * or an argument from it that the API refused (`INVALID_ARGUMENT`, say a bad `--cursor`), goes on as a
+ * `UsageError`: one line, exit 2.
  */
 export async function withErrorCodes(io: CliIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    // Usage errors keep their own form (exit 2); validation errors list their problems line by line.
-    if (!(error instanceof RuntimeCoreError) || error instanceof SystemValidationError || error instanceof UsageError) throw error;
+    if (error instanceof UsageError) throw error;
+    if (error instanceof ApiUsageError) throw new UsageError(error.message, { cause: error });
+    if (!(error instanceof RuntimeCoreError) || error instanceof SystemValidationError) throw error;
     io.err(oneLineError(error));
     return 1;
   }

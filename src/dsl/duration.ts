@@ -1,8 +1,5 @@
 import { SystemValidationError, type ValidationIssue } from '../errors.js';
-import type { Duration } from './schema.js';
-
-/** The string form of a duration: a non-negative decimal and a unit. Shared with the zod meta-schema. */
-export const DURATION_PATTERN = /^\d+(\.\d+)?(ms|s|m|h|d)$/;
+import { DURATION_PATTERN, type Duration } from './duration-syntax.js';
 
 /** A delay key of `after` may also be plain milliseconds, since object keys are strings (`'1000'`). */
 const MILLISECONDS_KEY = /^\d+(\.\d+)?$/;

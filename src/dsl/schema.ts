@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, type Duration } from './duration-syntax.js';
 
 /** A JSON Schema document (data). Authors may write zod in code and convert it with `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
 
-/** Milliseconds as a number, or a string such as `'250ms' | '30s' | '5m' | '2h' | '1d'`. */
-export type Duration = number | string;
+export type { Duration };
 
 /**
  * A function that may stand for an expression in code (programmatic flows, trusted `.dsl.ts`).

@@ -72,7 +72,7 @@ export class MemoryStore implements SnapshotStore {
     const summary: InstanceSummary = { ...summaryFields, version };
     const history = this.histories.get(instanceId) ?? [];
     const entries = request.history.map((entry, i) =>
-      toJson({ ...entry, instanceId, seq: history.length + i + 1 } satisfies HistoryEntry, `History entry "${entry.type}" of instance "${instanceId}"`),
+      toJson({ ...entry, instanceId, seq: history.length + i + 1 } satisfies HistoryEntry, `History entry "${entry.type}" of instance "${instanceId}"`, instanceId),
     );
     const row: MemoryRow = {
       instanceId,
@@ -84,8 +84,8 @@ export class MemoryStore implements SnapshotStore {
       updatedAt: record.updatedAt,
       finishedAt: record.finishedAt,
       version,
-      summary: toJson(summary, `Instance "${instanceId}"`),
-      snapshot: toJson(snapshot, `Snapshot of instance "${instanceId}"`),
+      summary: toJson(summary, `Instance "${instanceId}"`, instanceId),
+      snapshot: toJson(snapshot, `Snapshot of instance "${instanceId}"`, instanceId),
     };
     // Everything is serialised before anything is written: a failure leaves the store as it was.
     this.rows.set(instanceId, row);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PersistenceError } from '../errors.js';
+import { PersistenceError, UsageError } from '../errors.js';
 import { MemoryStore } from './memory-store.js';
 import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -37,10 +37,10 @@ function redact(spec: string): string {
 /**
  * What a store spec names, without opening anything: a URL with the `postgres` or `postgresql` scheme is
  * PostgreSQL, `memory` is the in-memory store, `sqlite:<path>` and `file://` URLs and every other string that is
- * not a URL are SQLite files. Throws `RangeError` for an empty spec or a URL of another scheme.
+ * not a URL are SQLite files. Throws `UsageError` (`INVALID_ARGUMENT`) for an empty spec or a URL of another scheme.
  */
 export function parseStoreSpec(spec: string): StoreSpec {
-  if (typeof spec !== 'string' || spec.trim() === '') throw new RangeError(`openStore: the store spec is empty; ${EXPECTED}`);
+  if (typeof spec !== 'string' || spec.trim() === '') throw new UsageError(`openStore: the store spec is empty; ${EXPECTED}`, 'INVALID_ARGUMENT');
   const text = spec.trim();
   if (text === 'memory') return { kind: 'memory' };
   const scheme = URL_SCHEME.exec(text)?.[1]?.toLowerCase();
@@ -49,13 +49,13 @@ export function parseStoreSpec(spec: string): StoreSpec {
     try {
       return { kind: 'sqlite', path: fileURLToPath(text) };
     } catch (error) {
-      throw new RangeError(`openStore: ${JSON.stringify(redact(text))} is not a usable file URL (${error instanceof Error ? error.message : String(error)})`);
+      throw new UsageError(`openStore: ${JSON.stringify(redact(text))} is not a usable file URL (${error instanceof Error ? error.message : String(error)})`, 'INVALID_ARGUMENT');
     }
   }
-  if (scheme !== undefined) throw new RangeError(`openStore: unsupported store ${JSON.stringify(redact(text))} (scheme "${scheme}:"); ${EXPECTED}`);
+  if (scheme !== undefined) throw new UsageError(`openStore: unsupported store ${JSON.stringify(redact(text))} (scheme "${scheme}:"); ${EXPECTED}`, 'INVALID_ARGUMENT');
   if (text.startsWith('sqlite:')) {
     const path = text.slice('sqlite:'.length);
-    if (path === '') throw new RangeError(`openStore: "sqlite:" names no file; ${EXPECTED}`);
+    if (path === '') throw new UsageError(`openStore: "sqlite:" names no file; ${EXPECTED}`, 'INVALID_ARGUMENT');
     return { kind: 'sqlite', path };
   }
   return { kind: 'sqlite', path: text };
@@ -67,8 +67,9 @@ export function parseStoreSpec(spec: string): StoreSpec {
  * - `postgres://…` or `postgresql://…` → `PostgresStore` with that connection string;
  * - `memory` → `MemoryStore`.
  *
- * Nothing connects until the store's first operation (`runtime.start()` calls `init()`). Throws `RangeError` for a
- * spec of another kind and, with `create: false`, `PersistenceError('STORE_UNAVAILABLE')` for a missing SQLite file.
+ * Nothing connects until the store's first operation (`runtime.start()` calls `init()`). Throws `UsageError`
+ * (`INVALID_ARGUMENT`) for a spec of another kind, `UsageError` (`INVALID_OPTION`) for a store option that is
+ * wrong and, with `create: false`, `PersistenceError('STORE_UNAVAILABLE')` for a missing SQLite file.
  *
  * @example const runtime = new ReactiveSystemRuntime(system, { store: openStore(process.env.STORE ?? './runtime.db') });
  */

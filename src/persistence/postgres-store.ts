@@ -11,6 +11,7 @@ import {
   UNFINISHED_STATUSES,
 } from './store-rules.js';
 import { migratePostgresSchema, postgresDialect, quoteIdentifier } from './postgres-schema.js';
+import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgres-store-options.js';
 import { InstanceRowReader, SUMMARY_COLUMNS, type InstanceRow as PostgresRow } from './row-reader.js';
 import {
   FINISHED_STATUSES,
@@ -23,33 +24,8 @@ import {
   type UnreadableInstance,
 } from './store.js';
 
-/** Options of `PostgresStore`. Give `connectionString` or `pool`. */
-export interface PostgresStoreOptions {
-  /** `postgres://user:password@host:port/database`; the `PG*` environment variables fill what it leaves out. */
-  connectionString?: string;
-  /** A pool the application owns: the store uses it and never ends it. Its own timeouts apply. */
-  pool?: pg.Pool;
-  /**
-   * The PostgreSQL schema holding the store's tables; created when missing. A plain identifier.
-   * @default 'runtime_core'
-   */
-  schema?: string;
-  /**
-   * How long to wait for a connection before failing with `STORE_UNAVAILABLE` (not used with `pool`).
-   * @default 5000
-   */
-  connectionTimeoutMs?: number;
-  /**
-   * Server-side limit on one statement, and (plus `connectionTimeoutMs`) the client's limit on waiting for an
-   * answer from a server that went silent (not used with `pool`).
-   * @default 30000
-   */
-  statementTimeoutMs?: number;
-}
+export type { PostgresStoreOptions } from './postgres-store-options.js';
 
-const DEFAULT_SCHEMA = 'runtime_core';
-const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
-const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 const INSTANCE_COLUMNS = `${SUMMARY_COLUMNS}, snapshot`;
 
 /**
@@ -71,24 +47,14 @@ export class PostgresStore implements SnapshotStore {
   // A pooled client whose server went away emits 'error' while idle; without a listener that kills the process.
   private readonly onIdleError = (): void => {};
 
+  /** @throws UsageError (`INVALID_OPTION`) for an option that is wrong. */
   constructor(options: PostgresStoreOptions) {
-    const schema = options.schema ?? DEFAULT_SCHEMA;
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-      throw new TypeError(`PostgresStore: options.schema must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`);
-    }
-    if (options.pool === undefined && options.connectionString === undefined) {
-      throw new TypeError('PostgresStore: give options.connectionString or options.pool');
-    }
-    const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
-    const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-    for (const [field, value] of [['connectionTimeoutMs', connectionTimeoutMs], ['statementTimeoutMs', statementTimeoutMs]] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new RangeError(`PostgresStore: options.${field} must be a positive integer, got ${String(value)}`);
-    }
-    this.ownsPool = options.pool === undefined;
+    const { pool, connectionString, schema, connectionTimeoutMs, statementTimeoutMs } = resolvePostgresStoreOptions(options);
+    this.ownsPool = pool === undefined;
     this.pool =
-      options.pool ??
+      pool ??
       new pg.Pool({
-        connectionString: options.connectionString,
+        connectionString,
         connectionTimeoutMillis: connectionTimeoutMs,
         statement_timeout: statementTimeoutMs,
         query_timeout: statementTimeoutMs + connectionTimeoutMs,
@@ -99,7 +65,7 @@ export class PostgresStore implements SnapshotStore {
     this.schema = schema;
     const s = quoteIdentifier(schema);
     this.table = { instances: `${s}.instances`, history: `${s}.history` };
-    this.description = describeServer(options.connectionString, this.pool.options);
+    this.description = describeServer(connectionString, this.pool.options);
     this.where = `PostgreSQL store ${this.description}`;
     this.reader = new InstanceRowReader(postgresDialect(this.where));
   }
@@ -112,13 +78,13 @@ export class PostgresStore implements SnapshotStore {
     checkExpectedVersion(request);
     const { record, expectedVersion } = request;
     const { instanceId } = record;
-    // Serialised before connecting: a value that is not JSON is the caller's error, not the store's.
-    const snapshot = toJson(record.snapshot, `Snapshot of instance "${instanceId}"`);
-    const error = record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`);
+    // Serialised before connecting: a value that is not JSON fails as STORE_CORRUPT, not as an unavailable server.
+    const snapshot = toJson(record.snapshot, `Snapshot of instance "${instanceId}"`, instanceId);
+    const error = record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`, instanceId);
     const history = request.history.map((entry) => ({
       at: entry.at,
       type: entry.type,
-      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`),
+      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`, instanceId),
     }));
     const values = [
       instanceId, record.kind, record.definitionId, record.status, record.systemId, record.systemVersion, record.machineHash,

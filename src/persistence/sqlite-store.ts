@@ -13,6 +13,7 @@ import {
 } from './store-rules.js';
 import { InstanceRowReader, SUMMARY_COLUMNS, type InstanceRow } from './row-reader.js';
 import { migrateSqliteSchema, sqliteDialect } from './sqlite-schema.js';
+import { resolveSqliteStoreOptions, type SqliteStoreOptions } from './sqlite-store-options.js';
 import {
   FINISHED_STATUSES,
   type HistoryEntry,
@@ -24,20 +25,7 @@ import {
   type UnreadableInstance,
 } from './store.js';
 
-/** How a `SqliteStore` opens its database. */
-export interface SqliteStoreOptions {
-  /**
-   * SQLite's `synchronous` setting (the journal is always WAL).
-   * - `'FULL'`: every commit is synced to disk before `save` resolves; nothing resolved is lost on power failure.
-   * - `'NORMAL'`: commits are synced at checkpoints only; a process crash loses nothing, but a power failure or OS
-   *   crash may roll back the last commits (the file stays consistent). Faster writes; the runtime re-runs the
-   *   lost steps (at-least-once).
-   * @default 'FULL'
-   */
-  synchronous?: 'NORMAL' | 'FULL';
-  /** How long an operation waits for another connection's lock before failing with `STORE_UNAVAILABLE`. @default 5000 */
-  busyTimeoutMs?: number;
-}
+export type { SqliteStoreOptions } from './sqlite-store-options.js';
 
 /** The connection settings in effect, read back from SQLite. */
 export interface SqliteConnectionSettings {
@@ -68,16 +56,12 @@ export class SqliteStore implements SnapshotStore {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private closed = false;
 
-  /** @param path a file path (created if missing) or `':memory:'`. */
+  /**
+   * @param path a file path (created if missing) or `':memory:'`.
+   * @throws UsageError (`INVALID_OPTION`) for an option that is wrong.
+   */
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    const synchronous = options.synchronous ?? 'FULL';
-    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
-      throw new RangeError(`SqliteStore: options.synchronous must be 'FULL' or 'NORMAL', got ${JSON.stringify(synchronous)}`);
-    }
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-      throw new RangeError(`SqliteStore: options.busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`);
-    }
+    const { synchronous, busyTimeoutMs } = resolveSqliteStoreOptions(options);
     this.path = path;
     this.description = `sqlite:${path}`;
     this.synchronous = synchronous;
@@ -105,14 +89,14 @@ export class SqliteStore implements SnapshotStore {
       created_at: record.createdAt,
       updated_at: record.updatedAt,
       finished_at: record.finishedAt ?? null,
-      error: record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`),
-      snapshot: toJson(record.snapshot, `Snapshot of instance "${instanceId}"`),
+      error: record.error === undefined ? null : toJson(record.error, `Error of instance "${instanceId}"`, instanceId),
+      snapshot: toJson(record.snapshot, `Snapshot of instance "${instanceId}"`, instanceId),
       expected_version: expectedVersion,
     };
     const history = request.history.map((entry) => ({
       at: entry.at,
       type: entry.type,
-      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`),
+      data: entry.data === undefined ? null : toJson(entry.data, `History entry "${entry.type}" of instance "${instanceId}"`, instanceId),
     }));
     this.run('save', instanceId, (db) => {
       db.transaction(() => {

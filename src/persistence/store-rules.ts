@@ -1,4 +1,4 @@
-import { PersistenceError, type SerializedError } from '../errors.js';
+import { PersistenceError, UsageError, type SerializedError } from '../errors.js';
 import type { InstancePage, InstanceRecord, InstanceStatus, InstanceSummary, ListInstancesQuery, SaveRequest, UnreadableInstance } from './store.js';
 
 // Rules every store shares (paging, limits, version checks, JSON), so memory, SQLite and PostgreSQL agree.
@@ -21,7 +21,7 @@ export function encodeListCursor(position: ListPosition): string {
   return Buffer.from(JSON.stringify([position.updatedAt, position.instanceId]), 'utf8').toString('base64url');
 }
 
-/** Reads a cursor made by `encodeListCursor`; throws `RangeError` for anything else. */
+/** Reads a cursor made by `encodeListCursor`; throws `UsageError` (`INVALID_ARGUMENT`) for anything else. */
 export function decodeListCursor(cursor: string): ListPosition {
   let parsed: unknown;
   try {
@@ -32,13 +32,16 @@ export function decodeListCursor(cursor: string): ListPosition {
   if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === 'string') {
     return { updatedAt: parsed[0] as number, instanceId: parsed[1] };
   }
-  throw new RangeError(`Invalid list cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous page unchanged`);
+  throw new UsageError(`Invalid list cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous page unchanged`, 'INVALID_ARGUMENT');
 }
 
-/** The page size a query asks for: `DEFAULT_LIST_LIMIT` when absent, at most `MAX_LIST_LIMIT`. */
+/**
+ * The page size a query asks for: `DEFAULT_LIST_LIMIT` when absent, at most `MAX_LIST_LIMIT`.
+ * Throws `UsageError` (`INVALID_ARGUMENT`) unless it is a positive integer.
+ */
 export function resolveListLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list: limit must be a positive integer, got ${String(limit)}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`list: limit must be a positive integer, got ${String(limit)}`, 'INVALID_ARGUMENT');
   return Math.min(limit, MAX_LIST_LIMIT);
 }
 
@@ -48,11 +51,11 @@ export function listStatuses(status: ListInstancesQuery['status']): readonly Ins
   return typeof status === 'string' ? [status] : status;
 }
 
-/** Throws `RangeError` unless `expectedVersion` is a non-negative integer. */
+/** Throws `UsageError` (`INVALID_ARGUMENT`) unless `expectedVersion` is a non-negative integer. */
 export function checkExpectedVersion(request: SaveRequest): void {
   const { expectedVersion } = request;
   if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new RangeError(`save "${request.record.instanceId}": expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
+    throw new UsageError(`save "${request.record.instanceId}": expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`, 'INVALID_ARGUMENT');
   }
 }
 
@@ -68,12 +71,17 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/** JSON text of a value; `undefined` is stored as `null`, as a database column would hold it. */
-export function toJson(value: unknown, what: string): string {
+/**
+ * JSON text of a value; `undefined` is stored as `null`, as a database column would hold it. A value that is not
+ * JSON (a BigInt, a cycle) throws `PersistenceError('STORE_CORRUPT')` naming the instance: it cannot be stored.
+ */
+export function toJson(value: unknown, what: string, instanceId: string): string {
   try {
     return JSON.stringify(value) ?? 'null';
   } catch (error) {
-    throw new TypeError(`${what} is not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    // Worded as the runtime words a snapshot it cannot store, so its message is the same whoever reports it.
+    const detail = `${what} is not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`;
+    throw new PersistenceError('STORE_CORRUPT', `Instance "${instanceId}": its snapshot cannot be stored: ${detail}`, { instanceId, cause: error });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { contextFields } from './guard-analysis.js';
-import type { ModelTarget } from './model-target.js';
+import type { ModelTarget } from './model-target-types.js';
 
 /** A transition of the machine, as the coverage report names it. */
 export interface MachineTransition {

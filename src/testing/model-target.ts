@@ -1,4 +1,4 @@
-import type { AnyActorRef, AnyEventObject, AnyStateMachine, AnyTransitionDefinition } from 'xstate';
+import type { AnyActorRef, AnyTransitionDefinition } from 'xstate';
 import { compileFlowDefinition } from '../../compiler/flow.js';
 import { compileProcessDefinition } from '../../compiler/process.js';
 import { compileFlow, compileProcess } from '../../compiler/system.js';
@@ -9,46 +9,8 @@ import { NotFoundError } from '../errors.js';
 import { UnsupportedTestTargetError } from './errors.js';
 import { applyHints, eventHints } from './guard-analysis.js';
 import { allTransitions, guardedContextFields, invokeOf } from './machine-transitions.js';
+import type { ModelTarget, TaskOutcome } from './model-target-types.js';
 import { distinct, enumVariants, sampleFromSchema } from './samples.js';
-
-/** How a task invoked by the machine ends in a generated path: with an output, or failing with an error. */
-export type TaskOutcome = { output: unknown } | { error: TaskOutcomeError };
-
-/** The error of a failing outcome, as the task throws it. */
-export interface TaskOutcomeError {
-  name: string;
-  message: string;
-  code?: string;
-}
-
-/** A child actor the model drives: a timer it fires, or a task it answers. */
-export type DrivenChild =
-  | { kind: 'timer'; delayMs: number }
-  /** `opaque`: the task runs as a whole machine (a process `invoke`), its retries and timeouts unseen. */
-  | { kind: 'task'; taskId: string; stepId: string; opaque: boolean };
-
-/** The machine a path model walks, a process's or a flow's, and what differs between the two. */
-export interface ModelTarget {
-  kind: 'process' | 'flow';
-  id: string;
-  machine: AnyStateMachine;
-  /** What the runtime starts the machine's actor with. */
-  actorInput: unknown;
-  /** The flow input the runner starts the flow with (flows). */
-  flowInput?: unknown;
-  /** The tasks it runs itself: a process's `invoke`s, a flow's task steps. */
-  taskIds: readonly string[];
-  /** Guards read only these context fields (processes), or `undefined`: the whole context tells states apart. */
-  contextFields: readonly string[] | undefined;
-  /** The child actors the model drives; others are left alone. */
-  child(ref: AnyActorRef): DrivenChild | undefined;
-  /** The machine event a task outcome becomes. */
-  outcomeEvent(actorId: string, task: Extract<DrivenChild, { kind: 'task' }>, outcome: TaskOutcome): AnyEventObject;
-  /** What `input`, `steps` and `context` are in an expression, for guards that compare the event with them. */
-  scope(context: unknown): Record<string, unknown>;
-  /** Transitions no test can take: a crashed actor's `xstate.error.actor.*` (failures of tasks are data). */
-  unreachable(transition: AnyTransitionDefinition): boolean;
-}
 
 /** The input an actor was created with (XState keeps it in the actor's options). */
 const inputOf = (ref: AnyActorRef): unknown => (ref as unknown as { options?: { input?: unknown } }).options?.input;

@@ -3,10 +3,10 @@ import type { NormalizedSystem } from '../dsl/normalize.js';
 import type { JsonSchema } from '../dsl/schema.js';
 import { applyHints, eventHints, type EventHint } from './guard-analysis.js';
 import { guardsOf, transitionsOf, type MachineTransition } from './machine-transitions.js';
-import type { DrivenChild, ModelTarget, TaskOutcome, TaskOutcomeError } from './model-target.js';
+import type { DrivenChild, ModelTarget, TaskOutcome, TaskOutcomeError } from './model-target-types.js';
 import { distinct, enumVariants, sampleFromSchema } from './samples.js';
 
-export type { TaskOutcome, TaskOutcomeError } from './model-target.js';
+export type { TaskOutcome, TaskOutcomeError } from './model-target-types.js';
 export type { MachineTransition } from './machine-transitions.js';
 
 /** One step of a generated path: what the test does to the instance. */

@@ -4,7 +4,7 @@ import { TaskGate } from './task-gate.js';
 import { createTestRuntime, type TestRuntime } from './test-runtime.js';
 import { stateText, type Trace } from './trace.js';
 import type { PathEvent, PathModel } from './transition-model.js';
-import type { TransitionTestCase, TransitionTestOptions } from './transition-tests.js';
+import type { TransitionTestCase, TransitionTestOptions } from './transition-test-case.js';
 
 /** Why a generated case failed: where on its path, and what the instance went through (in the message). */
 export class TransitionTestError extends Error {

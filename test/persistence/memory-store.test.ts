@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PersistenceError, UsageError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/persistence/memory-store.js';
 import { decodeListCursor, encodeListCursor } from '../../src/persistence/store-rules.js';
 import { describeSnapshotStore, makeRecord } from './store-contract.js';
@@ -31,9 +32,10 @@ describe('MemoryStore specifics', () => {
 
   it('rejects a snapshot that is not JSON-serialisable, storing nothing', async () => {
     const store = new MemoryStore();
-    await expect(store.save({ record: makeRecord('i-1', { snapshot: { n: 1n } }), expectedVersion: 0, history: [] })).rejects.toThrow(
-      /Snapshot of instance "i-1" is not JSON-serialisable/,
-    );
+    const saving = store.save({ record: makeRecord('i-1', { snapshot: { n: 1n } }), expectedVersion: 0, history: [] });
+    await expect(saving).rejects.toThrow(/Snapshot of instance "i-1" is not JSON-serialisable/);
+    await expect(saving).rejects.toBeInstanceOf(PersistenceError);
+    await expect(saving).rejects.toMatchObject({ code: 'STORE_CORRUPT', instanceId: 'i-1' });
     expect(await store.load('i-1')).toBeUndefined();
   });
 
@@ -41,6 +43,8 @@ describe('MemoryStore specifics', () => {
     const cursor = encodeListCursor({ updatedAt: 5, instanceId: 'a/b+c' });
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeListCursor(cursor)).toEqual({ updatedAt: 5, instanceId: 'a/b+c' });
-    await expect(new MemoryStore().list({ cursor: 'not-a-cursor' })).rejects.toThrow(RangeError);
+    const listing = new MemoryStore().list({ cursor: 'not-a-cursor' });
+    await expect(listing).rejects.toThrow(UsageError);
+    await expect(listing).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PersistenceError } from '../../src/errors.js';
+import { PersistenceError, UsageError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/persistence/memory-store.js';
 import { openStore, parseStoreSpec } from '../../src/persistence/open-store.js';
 import { PostgresStore } from '../../src/persistence/postgres-store.js';
@@ -47,13 +47,16 @@ describe('parseStoreSpec', () => {
 
   it('refuses other URLs and empty specs with a message that says what it takes and shows no password', () => {
     const mysql = thrown(() => parseStoreSpec('mysql://app:s3cret@db/orders'));
-    expect(mysql).toBeInstanceOf(RangeError);
+    expect(mysql).toBeInstanceOf(UsageError);
+    expect(mysql).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect((mysql as Error).message).toBe(
       'openStore: unsupported store "mysql://app:***@db/orders" (scheme "mysql:"); expected a file path (./runtime.db), a postgres:// or postgresql:// URL, or "memory"',
     );
     expect((thrown(() => parseStoreSpec('  ')) as Error).message).toMatch(/^openStore: the store spec is empty; expected a file path/);
     expect((thrown(() => parseStoreSpec('sqlite:')) as Error).message).toMatch(/names no file/);
-    expect(thrown(() => openStore('redis://localhost'))).toBeInstanceOf(RangeError);
+    const redis = thrown(() => openStore('redis://localhost'));
+    expect(redis).toBeInstanceOf(UsageError);
+    expect(redis).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnNodeRespectingFileModes } from '../support/file-modes.js';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConcurrencyConflictError, PersistenceError } from '../../src/errors.js';
+import { ConcurrencyConflictError, PersistenceError, UsageError } from '../../src/errors.js';
 import { SQLITE_SCHEMA_VERSION } from '../../src/persistence/sqlite-schema.js';
 import { SqliteStore } from '../../src/persistence/sqlite-store.js';
 import { describeSnapshotStore, makeRecord } from './store-contract.js';
@@ -85,6 +85,8 @@ describe('SqliteStore specifics', () => {
   it('refuses invalid options, naming the field', () => {
     expect(() => new SqliteStore('x.db', { busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs/);
     expect(() => new SqliteStore('x.db', { synchronous: 'OFF' as 'FULL' })).toThrow(/synchronous/);
+    expect(() => new SqliteStore('x.db', { busyTimeoutMs: -1 })).toThrow(expect.objectContaining({ name: 'UsageError', code: 'INVALID_OPTION' }));
+    expect(() => new SqliteStore('x.db', { synchronous: 'OFF' as 'FULL' })).toThrow(UsageError);
   });
 
   it('records the schema version, and re-opening the file keeps the data', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConcurrencyConflictError, PersistenceError } from '../../src/errors.js';
+import { ConcurrencyConflictError, PersistenceError, UsageError } from '../../src/errors.js';
 import type { HistoryEntry, InstanceRecord, InstanceStatus, NewHistoryEntry, SnapshotStore } from '../../src/persistence/store.js';
 
 /** What a store under test provides. */
@@ -338,6 +338,22 @@ export function describeSnapshotStore(name: string, setup: () => Promise<StoreUn
 
       it('has a description', () => {
         expect(store.description).toMatch(/\S/);
+      });
+
+      it('refuses bad arguments with UsageError INVALID_ARGUMENT, and a value that is not JSON with STORE_CORRUPT, storing nothing', async () => {
+        const refusals = [
+          rejection(store.list({ limit: 0 })),
+          rejection(store.list({ cursor: 'not-a-cursor' })),
+          rejection(store.save({ record: makeRecord('i-1'), expectedVersion: -1, history: [] })),
+        ];
+        for (const error of await Promise.all(refusals)) {
+          expect(error).toBeInstanceOf(UsageError);
+          expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+        }
+        const notJson = await rejection(store.save({ record: makeRecord('i-1', { snapshot: { n: 1n } }), expectedVersion: 0, history: [] }));
+        expect(notJson).toBeInstanceOf(PersistenceError);
+        expect(notJson).toMatchObject({ code: 'STORE_CORRUPT', instanceId: 'i-1', message: expect.stringContaining('Snapshot of instance "i-1" is not JSON-serialisable') });
+        expect(await store.load('i-1')).toBeUndefined();
       });
     });
 

@@ -2,7 +2,9 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReactiveSystemRuntime, defineSystem, validateSystem, type SystemDefinition } from '../../src/index.js';
-import { BUILTIN_TASKS } from '../../src/runtime/builtin-tasks/index.js';
+import { ExpressionCache } from '../../machines/expression.js';
+import { SystemValidationError } from '../../src/errors.js';
+import { BUILTIN_TASKS, createBuiltinTask } from '../../src/runtime/builtin-tasks/index.js';
 import { createClock } from '../support/time.js';
 
 // ─── a real HTTP server ───────────────────────────────────────────────────────
@@ -522,5 +524,26 @@ describe('validating implementations', () => {
         },
       }),
     ).toEqual({ valid: true, errors: [] });
+  });
+
+  it('a document that skipped validation: a template that does not parse fails as validation would, at its path', () => {
+    const create = (implementation: { type: 'http'; url: string; headers?: Record<string, string> }) =>
+      createBuiltinTask('fetchUser', { implementation }, new ExpressionCache());
+    const url = (() => {
+      try {
+        create({ type: 'http', url: 'https://x/{{input.id' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(url).toBeInstanceOf(SystemValidationError);
+    expect(url).toMatchObject({
+      code: 'SYSTEM_INVALID',
+      issues: [{ path: 'tasks.fetchUser.implementation.url', code: 'template_syntax', message: expect.stringMatching(/^Unclosed "\{\{" at position 10/) }],
+      message: expect.stringMatching(/^The template in the url of task "fetchUser" is invalid \(1 problem\)/),
+    });
+    expect(() => create({ type: 'http', url: 'https://x', headers: { 'x-id': '{{}}' } })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'tasks.fetchUser.implementation.headers["x-id"]', code: 'template_syntax' })] }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { INSTANCE_STATUSES as STATUSES, type InstanceStatus, type ListInstancesQuery } from '../../persistence/store.js';
 import { flagOption, parseCommandArgs, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
+import { UsageError as ApiUsageError } from '../../errors.js';
 import { UsageError } from '../io.js';
 import { formatInstances } from '../instance-view.js';
 import { loadSystemFile, openCliStore, positionals, STORE_HELP, STORE_OPTIONS, withErrorCodes } from '../store-access.js';
@@ -69,7 +70,7 @@ ${STORE_HELP}`,
           // The file's system only: several systems may share a store.
           page = await store.list({ systemId: system.id, ...query });
         } catch (error) {
-          if (error instanceof RangeError) throw new UsageError(`instances: ${error.message}`);
+          if (error instanceof ApiUsageError) throw new UsageError(`instances: ${error.message}`, { cause: error });
           throw error;
         }
         if (flagOption(args, 'json')) io.out(JSON.stringify(page, null, 2));

@@ -1,6 +1,5 @@
 // The one error of loading a DSL file: a missing or empty file, a syntax error, code where data is expected.
 import { RuntimeCoreError } from '../../errors.js';
-import type { DslFile } from './dsl-file.js';
 import type { SourceLocation } from './locations.js';
 
 export type DslLoadErrorCode = 'FILE_NOT_FOUND' | 'DSL_EMPTY' | 'DSL_SYNTAX' | 'DSL_NOT_DATA' | 'DSL_LOAD';
@@ -48,15 +47,4 @@ export function listLines(lines: readonly string[], limit = 20): string {
 /** `1 problem`, `3 problems`. */
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** The DSL_LOAD error of a `.ts` file without a default export, with the line it needs. */
-export function noDefaultExport(source: DslFile): DslLoadError {
-  return new DslLoadError(
-    'DSL_LOAD',
-    source.file,
-    `${source.display} has no default export; a DSL file exports its system:\n\n` +
-      `  import { defineSystem } from 'runtime-core';\n\n` +
-      `  export default defineSystem({ id: 'my-system', tasks: {}, flows: {} });`,
-  );
 }

@@ -3,8 +3,9 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { childPath } from '../validate-report.js';
 import type { DslFile } from './dsl-file.js';
-import { DslLoadError, formatLocation, noDefaultExport } from './load-error.js';
+import { DslLoadError, formatLocation } from './load-error.js';
 import type { SourceLocations } from './locations.js';
+import { noDefaultExport } from './no-default-export.js';
 
 /**
  * Imports `source` (its own relative imports included) and returns its default export, awaited when it is a

@@ -1,8 +1,9 @@
 // `.ts` DSL files: read statically by default; imported and run only when the caller trusts them.
 import type { SourceFile } from 'ts-morph';
 import type { DslFile } from './dsl-file.js';
-import { count, DslLoadError, formatLocation, listLines, noDefaultExport, type DslLoadProblem } from './load-error.js';
+import { count, DslLoadError, formatLocation, listLines, type DslLoadProblem } from './load-error.js';
 import { createSourceLocations, type LocatedDocument, type PositionMap } from './locations.js';
+import { noDefaultExport } from './no-default-export.js';
 import { readStaticDocument, type NotDataConstruct } from './static-reader.js';
 import { importTrusted } from './trusted-import.js';
 import { findDefaultExport, parseTypeScript } from './ts-source.js';

@@ -1,5 +1,5 @@
 import { getTaskContext } from '../task-context.js';
-import type { BuiltinTaskFactory } from './index.js';
+import type { BuiltinTaskFactory } from './builtin-task.js';
 import { compileInputExpression } from './input-expression.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
+import { childPath } from '../../dsl/validate-report.js';
 import { getTaskContext } from '../task-context.js';
-import type { BuiltinTaskFactory } from './index.js';
+import type { BuiltinTaskFactory } from './builtin-task.js';
 import { compileInputExpression } from './input-expression.js';
 import { TaskFailure } from './task-failure.js';
 import { compileTemplate } from './template.js';
@@ -19,8 +20,15 @@ const isRetryableStatus = (status: number) => status < 400 || status >= 500 || s
 export const createHttpTask: BuiltinTaskFactory<'http'> = (http, { taskId, expressions }) => {
   const method = http.method ?? 'GET';
   // A value that starts the url may be a whole base URL; values after it are path segments or query values.
-  const url = compileTemplate(http.url, expressions, { where: `the url of task "${taskId}"`, encode: (text, atStart) => (atStart ? text : encodeURIComponent(text)) });
-  const headers = Object.entries(http.headers ?? {}).map(([name, value]) => [name, compileTemplate(value, expressions, { where: `header "${name}" of task "${taskId}"` })] as const);
+  const path = childPath(childPath('tasks', taskId), 'implementation');
+  const url = compileTemplate(http.url, expressions, {
+    where: `the url of task "${taskId}"`,
+    path: childPath(path, 'url'),
+    encode: (text, atStart) => (atStart ? text : encodeURIComponent(text)),
+  });
+  const headers = Object.entries(http.headers ?? {}).map(
+    ([name, value]) => [name, compileTemplate(value, expressions, { where: `header "${name}" of task "${taskId}"`, path: childPath(childPath(path, 'headers'), name) })] as const,
+  );
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const body = http.body === undefined ? (input: unknown) => input : compileInputExpression(http.body, expressions);
 

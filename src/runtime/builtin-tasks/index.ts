@@ -1,23 +1,11 @@
 // The built-in task kinds: a task whose definition has `implementation: { type, … }` runs without code.
 import type { ExpressionCache } from '../../../machines/expression.js';
-import type { BuiltinImplementation, BuiltinTaskKind, TaskDefinition } from '../../dsl/schema.js';
+import type { BuiltinTaskKind, TaskDefinition } from '../../dsl/schema.js';
+import type { BuiltinTask, BuiltinTaskFactory } from './builtin-task.js';
 import { createEmitTask } from './emit.js';
 import { createHttpTask } from './http.js';
 import { createMockTask } from './mock.js';
 import { createTransformTask } from './transform.js';
-
-/** What a factory knows about the task it implements. */
-export interface BuiltinTaskSource {
-  readonly taskId: string;
-  readonly definition: TaskDefinition;
-  /** Shared by the runtime's built-in tasks, so each expression is compiled once. */
-  readonly expressions: ExpressionCache;
-}
-
-/** A built-in implementation: called with the task's input, inside its task context. */
-export type BuiltinTask = (input: unknown) => unknown;
-
-export type BuiltinTaskFactory<K extends BuiltinTaskKind> = (implementation: Extract<BuiltinImplementation, { type: K }>, source: BuiltinTaskSource) => BuiltinTask;
 
 /** One factory per kind; a new kind without one is a type error. */
 export const BUILTIN_TASKS: { readonly [K in BuiltinTaskKind]: BuiltinTaskFactory<K> } = {
@@ -35,4 +23,5 @@ export function createBuiltinTask(taskId: string, definition: TaskDefinition, ex
   return factory(implementation, { taskId, definition, expressions });
 }
 
+export type { BuiltinTask, BuiltinTaskFactory, BuiltinTaskSource } from './builtin-task.js';
 export { TaskFailure } from './task-failure.js';

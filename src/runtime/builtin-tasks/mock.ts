@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TaskExample } from '../../dsl/schema.js';
-import type { BuiltinTaskFactory } from './index.js';
+import type { BuiltinTaskFactory } from './builtin-task.js';
 import { TaskFailure } from './task-failure.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { ExpressionCache } from '../../../machines/expression.js';
 import { parseTemplate } from '../../dsl/validate-task.js';
+import { SystemValidationError } from '../../errors.js';
 import { compileInputExpression, type InputExpression } from './input-expression.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -9,14 +10,19 @@ export type RenderTemplate = (input: unknown) => string;
 export interface TemplateOptions {
   /** What the template is, for messages: `the url of task "getUser"`. */
   readonly where: string;
+  /** Where the template is in the document, for the error of one that does not parse: `tasks.getUser.implementation.url`. */
+  readonly path: string;
   /** Turns an inserted value into text; `atStart` when the template begins with it. @default as is */
   readonly encode?: (text: string, atStart: boolean) => string;
 }
 
-/** Compiles a template once. Validation has checked its syntax; a template that does not parse throws here. */
+/**
+ * Compiles a template once. Validation has checked its syntax; a template that does not parse (a document that
+ * was not validated) throws the `SystemValidationError` validation would have reported.
+ */
 export function compileTemplate(source: string, expressions: ExpressionCache, options: TemplateOptions): RenderTemplate {
   const parsed = parseTemplate(source);
-  if ('error' in parsed) throw new TypeError(`Invalid template in ${options.where}: ${parsed.error.message}`);
+  if ('error' in parsed) throw new SystemValidationError([{ path: options.path, ...parsed.error }], `The template in ${options.where}`);
   const encode = options.encode ?? ((text: string) => text);
   const parts = parsed.parts.map((part, index): RenderTemplate => {
     if ('text' in part) return () => part.text;

@@ -1,4 +1,4 @@
-import type { BuiltinTaskFactory } from './index.js';
+import type { BuiltinTaskFactory } from './builtin-task.js';
 import { compileInputExpression } from './input-expression.js';
 
 /** `{ type: 'transform', expression }`: the output is the expression's value over `{ input }`. */
