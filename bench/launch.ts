@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 import type ts from 'typescript';
 
 /** The repository root (also when this file runs from the transpiled build under node_modules/.cache). */
-export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/node_modules\/\.cache\/runtime-core-bench\/?$/, '/');
+export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/node_modules\/\.cache\/runtime-core-bench(-[\w-]+)?\/?$/, '/');
 
-/** Where the transpiled sources go: under node_modules, so `xstate` and `zod` resolve, and no linter or test runner looks. */
-export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'runtime-core-bench');
+/**
+ * Where the transpiled sources go: under node_modules, so `xstate` and `zod` resolve, and no linter or test runner
+ * looks. `RUNTIME_CORE_BENCH_TAG` gives checkouts that share one node_modules (git worktrees) a build each.
+ */
+export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', process.env.RUNTIME_CORE_BENCH_TAG ? `runtime-core-bench-${process.env.RUNTIME_CORE_BENCH_TAG.replace(/[^\w-]/g, '')}` : 'runtime-core-bench');
 
 const FOLDERS = ['src', 'compiler', 'machines', 'bench'];
 const SKIP = new Set(['node_modules', 'profiles']);

@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../dsl/schema.js';
 import { RuntimeCoreError, InputValidationError, UsageError } from '../errors.js';
 import { EventHandlers, type EventHandler } from './event-handlers.js';
-import type { EventAddress, InstanceHost } from './host/instance-host.js';
+import type { DeliveryOptions, EventAddress, InstanceHost } from './host/instance-host.js';
 import { checkJsonSchema } from './json-schemas.js';
 import type { RuntimeLogger } from './options.js';
 
@@ -87,11 +87,14 @@ export class EventRouter {
     });
   }
 
+  /** Whether a handler, a trigger or a process listens for events of `type`. */
+  wants(type: string): boolean {
+    return !this.stopped && (this.handlers.has(type) || this.triggers.has(type) || this.processListeners.has(type));
+  }
+
   /** Lifecycle notices cost nothing unless a handler, a trigger or a process listens for them. */
   lifecycle(type: string, payload: () => Record<string, unknown>): void {
-    if (this.stopped) return;
-    if (!this.handlers.has(type) && !this.triggers.has(type) && !this.processListeners.has(type)) return;
-    this.dispatch(type, payload(), undefined, undefined, true);
+    if (this.wants(type)) this.dispatch(type, payload(), undefined, undefined, true);
   }
 
   stop(): void {
@@ -100,11 +103,18 @@ export class EventRouter {
 
   private dispatch(type: string, payload: Record<string, unknown>, address: EventAddress | undefined, source: string | undefined, notice = false): void {
     if (this.stopped || !this.host) return;
-    const accepted = () => this.handlers.deliver(type, payload, source);
-    void this.host.deliver({ type, payload }, { ...(address ? { address } : {}), accepted, notice }).catch((error: unknown) => {
+    const options: DeliveryOptions = { notice };
+    if (address) options.address = address;
+    if (this.handlers.has(type)) options.accepted = () => this.handlers.deliver(type, payload, source);
+    this.host.deliver({ type, payload }, options)?.catch((error: unknown) => {
       this.logger.error(`Event "${type}" could not be delivered`, { error: error instanceof Error ? error.message : String(error) });
     });
-    for (const flowId of this.triggers.get(type) ?? []) {
+    const triggered = this.triggers.get(type);
+    if (triggered) this.startTriggered(type, triggered, payload);
+  }
+
+  private startTriggered(type: string, triggered: ReadonlySet<string>, payload: Record<string, unknown>): void {
+    for (const flowId of triggered) {
       try {
         this.launcher?.startFlow(flowId, payload);
       } catch (error) {

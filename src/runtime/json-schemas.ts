@@ -21,7 +21,42 @@ export function checkJsonSchema(schema: JsonSchema, value: unknown, root: string
 }
 
 /** Why a value cannot cross a boundary as JSON, or undefined when it can. */
-export function jsonProblem(value: unknown, path = 'output', seen = new Set<object>()): string | undefined {
+export function jsonProblem(value: unknown, path = 'output'): string | undefined {
+  // Checked without building paths first: a task's output is nearly always fine, and this runs once per attempt.
+  return isJsonData(value, []) ? undefined : describeProblem(value, path, new Set());
+}
+
+/** Whether `value` is JSON data: finite numbers, plain objects and arrays, no cycles (`ancestors` holds the path down). */
+function isJsonData(value: unknown, ancestors: object[]): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (ancestors.includes(value)) return false;
+      ancestors.push(value);
+      let ok = true;
+      if (Array.isArray(value)) {
+        for (const item of value) if (!(ok = isJsonData(item, ancestors))) break;
+      } else {
+        const proto = Object.getPrototypeOf(value) as unknown;
+        if (proto !== Object.prototype && proto !== null) ok = false;
+        else for (const key in value) if (!(ok = isJsonData((value as Record<string, unknown>)[key], ancestors))) break;
+      }
+      ancestors.pop();
+      return ok;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The first problem that keeps `value` from being JSON, with the path to it. */
+function describeProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -39,7 +74,7 @@ export function jsonProblem(value: unknown, path = 'output', seen = new Set<obje
       seen.add(value);
       const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [`${path}[${i}]`, v]) : Object.entries(value).map(([k, v]) => [`${path}.${k}`, v]);
       for (const [childPath, child] of entries) {
-        const problem = jsonProblem(child, childPath, seen);
+        const problem = describeProblem(child, childPath, seen);
         if (problem) return problem;
       }
       seen.delete(value);

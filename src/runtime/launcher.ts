@@ -82,7 +82,8 @@ export class InstanceLauncher {
       throw new InputValidationError(`Context of process "${processId}"`, [{ path: 'context', code: 'invalid_type', message: 'Expected an object' }]);
     }
     const instanceId = options.instanceId ?? this.host.newInstanceId(processId);
-    this.host.start({ kind: 'process', definitionId: processId, instanceId, input: { context }, created: context === undefined ? {} : { context } });
+    // Without a context there is no input: the machine starts from its default context, and idle instances keep no object for it.
+    this.host.start({ kind: 'process', definitionId: processId, instanceId, input: context === undefined ? undefined : { context }, created: context === undefined ? {} : { context } });
     return instanceId;
   }
 

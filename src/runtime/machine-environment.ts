@@ -10,6 +10,8 @@ export interface MachineOutlets {
   /** A process `emit` action: sent once the emitting transition is over. */
   emitLater(type: string, payload: Record<string, unknown>, source: string | undefined): void;
   lifecycle(type: string, payload: () => Record<string, unknown>): void;
+  /** Whether anyone listens for a lifecycle notice of `type`. */
+  wants(type: string): boolean;
 }
 
 export interface MachineEnvironmentParts {
@@ -32,6 +34,7 @@ export function createMachineEnvironment(parts: MachineEnvironmentParts): Machin
     implementedTasks: () => tasks.implemented(),
     dispatch: (type, payload) => outlets.send(type, payload),
     lifecycle: (type, payload) => outlets.lifecycle(type, payload),
+    wants: (type) => outlets.wants(type),
   });
   return {
     runTask: (request) => {

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../machines/clock.js';
 import { parseDuration } from '../dsl/duration.js';
 import type { Duration } from '../dsl/schema.js';
 import type { SnapshotStore } from '../persistence/store.js';
+import { UsageError } from '../errors.js';
 
 export type { Clock };
 
@@ -72,6 +73,6 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
 }
 
 function positiveInteger(value: number, path: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${path} must be a positive integer, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${path} must be a positive integer, got ${String(value)}`, 'INVALID_OPTION');
   return value;
 }

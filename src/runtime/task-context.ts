@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { UsageError } from '../errors.js';
 
 /** What a task implementation can learn about the attempt it runs in. */
 export interface TaskContext {
@@ -20,9 +21,9 @@ const STORE = Symbol.for('runtime-core.taskContext');
 const holder = globalThis as { [STORE]?: AsyncLocalStorage<TaskContext> };
 const storage = (holder[STORE] ??= new AsyncLocalStorage<TaskContext>());
 
-/** Runs `fn` with `context` as the current task context. */
-export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {
-  return storage.run(context, fn);
+/** Runs `fn(arg)` with `context` as the current task context. */
+export function runWithTaskContext<A, T>(context: TaskContext, fn: (arg: A) => T, arg: A): T {
+  return storage.run(context, fn, arg);
 }
 
 /**
@@ -31,6 +32,6 @@ export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {
  */
 export function getTaskContext(): TaskContext {
   const context = storage.getStore();
-  if (!context) throw new Error('getTaskContext() was called outside a task implementation');
+  if (!context) throw new UsageError('getTaskContext() was called outside a task implementation');
   return context;
 }

@@ -1,9 +1,8 @@
 import type { TaskAttemptRequest } from '../../machines/environment.js';
-import { toSerializedError } from '../failure.js';
 import type { TaskDefinition } from '../dsl/schema.js';
-import type { SerializedError } from '../errors.js';
+import { invalidInputFailure, invalidOutputFailure, missingImplementationFailure, toSerializedError, type SerializedError } from '../failure.js';
 import { checkJsonSchema, jsonProblem } from './json-schemas.js';
-import { runWithTaskContext } from './task-context.js';
+import { runWithTaskContext, type TaskContext } from './task-context.js';
 
 /** A task implementation: called with the task's input alone. */
 export type TaskImplementation = (input: never) => unknown;
@@ -14,69 +13,109 @@ export interface TaskRunnerDependencies {
   implementedTasks(): string[];
   /** `getTaskContext().emit`: like `runtime.sendEvent`, so it checks the payload and honours `instanceId`. */
   dispatch(type: string, payload: Record<string, unknown>): void;
-  /** Lifecycle notices (`task.started`, …); cheap when nobody listens. */
+  /** Lifecycle notices (`task.started`, …). */
   lifecycle(type: string, payload: () => Record<string, unknown>): void;
+  /** Whether anyone listens for a lifecycle notice: when nobody does, its payload is never built. */
+  wants(type: string): boolean;
 }
 
-const failure = (name: string, message: string, code?: string, nonRetryable = false): SerializedError => ({
-  name,
-  message,
-  ...(code ? { code } : {}),
-  ...(nonRetryable ? { nonRetryable } : {}),
-});
+/** The context of one attempt: one object, no closures, as there is one per attempt on the hot path. */
+class AttemptContext implements TaskContext {
+  constructor(
+    private readonly request: TaskAttemptRequest,
+    private readonly dispatch: TaskRunnerDependencies['dispatch'],
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.request.signal;
+  }
+
+  get attempt(): number {
+    return this.request.attempt;
+  }
+
+  get idempotencyKey(): string {
+    return this.request.idempotencyKey;
+  }
+
+  get taskId(): string {
+    return this.request.taskId;
+  }
+
+  get instanceId(): string {
+    return this.request.instanceId;
+  }
+
+  emit(type: string, payload: Record<string, unknown> = {}): void {
+    this.dispatch(type, payload);
+  }
+}
+
+const issueList = (issues: ReadonlyArray<{ path: string; message: string }>) => issues.map((i) => `${i.path}: ${i.message}`).join('; ');
 
 /**
  * Runs one attempt of a task: finds the implementation, checks the input and output against the task's
  * schemas, makes `getTaskContext()` work inside it, and turns every way it can go wrong into data.
  */
 export function createTaskRunner(deps: TaskRunnerDependencies) {
-  return async function runTask(request: TaskAttemptRequest): Promise<unknown> {
+  const notice = (type: string, request: TaskAttemptRequest, error?: unknown) => {
+    if (!deps.wants(type)) return;
     const { taskId, instanceId, stepId, attempt } = request;
+    deps.lifecycle(type, () => (error === undefined ? { taskId, instanceId, stepId, attempt } : { taskId, instanceId, stepId, attempt, error }));
+  };
+
+  const finish = (request: TaskAttemptRequest, definition: TaskDefinition | undefined, output: unknown): unknown => {
+    const problem = jsonProblem(output);
+    if (problem) throw invalidOutputFailure('NON_JSON_OUTPUT', `Task "${request.taskId}" returned a value that is not JSON: ${problem}`);
+    if (definition?.output) {
+      const issues = checkJsonSchema(definition.output, output, 'output');
+      if (issues.length) throw invalidOutputFailure('INVALID_OUTPUT', `Output of task "${request.taskId}" does not match its schema: ${issueList(issues)}`);
+    }
+    if (!request.signal.aborted) notice('task.completed', request);
+    return output;
+  };
+
+  const failed = (request: TaskAttemptRequest, thrown: unknown): SerializedError => {
+    const error = toSerializedError(thrown);
+    if (!request.signal.aborted) notice('task.failed', request, error);
+    return error;
+  };
+
+  return function runTask(request: TaskAttemptRequest): Promise<unknown> {
+    const { taskId } = request;
     const definition = deps.definition(taskId);
-    const implementation = deps.implementation(taskId);
+    const implementation = deps.implementation(taskId) as ((input: unknown) => unknown) | undefined;
     if (!implementation) {
       const implemented = deps.implementedTasks();
-      throw failure(
-        'MissingImplementationError',
-        `Task "${taskId}" has no implementation; register one with runtime.registerTaskImplementation("${taskId}", fn)${implemented.length ? ` (implemented: ${implemented.join(', ')})` : ''}`,
-        'NO_IMPLEMENTATION',
-        true,
+      return Promise.reject(
+        missingImplementationFailure(
+          `Task "${taskId}" has no implementation; register one with runtime.registerTaskImplementation("${taskId}", fn)${implemented.length ? ` (implemented: ${implemented.join(', ')})` : ''}`,
+        ),
       );
     }
     if (definition?.input) {
       const issues = checkJsonSchema(definition.input, request.input, 'input');
-      if (issues.length) {
-        throw failure('InputValidationError', `Input of task "${taskId}" does not match its schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, 'INVALID_INPUT', true);
-      }
+      if (issues.length) return Promise.reject(invalidInputFailure(`Input of task "${taskId}" does not match its schema: ${issueList(issues)}`));
     }
-    deps.lifecycle('task.started', () => ({ taskId, instanceId, stepId, attempt }));
-    let output: unknown;
+    notice('task.started', request);
+    let returned: unknown;
     try {
-      output = await runWithTaskContext(
-        {
-          signal: request.signal,
-          attempt,
-          idempotencyKey: request.idempotencyKey,
-          taskId,
-          instanceId,
-          emit: (type, payload = {}) => deps.dispatch(type, payload),
-        },
-        () => (implementation as (input: unknown) => unknown)(request.input),
-      );
+      returned = runWithTaskContext(new AttemptContext(request, deps.dispatch), implementation, request.input);
     } catch (thrown) {
-      const error = toSerializedError(thrown);
-      if (!request.signal.aborted) deps.lifecycle('task.failed', () => ({ taskId, instanceId, stepId, attempt, error }));
-      throw error;
+      return Promise.reject(failed(request, thrown));
     }
-    const problem = jsonProblem(output);
-    if (problem) throw failure('OutputValidationError', `Task "${taskId}" returned a value that is not JSON: ${problem}`, 'NON_JSON_OUTPUT', true);
-    if (definition?.output) {
-      const issues = checkJsonSchema(definition.output, output, 'output');
-      if (issues.length) {
-        throw failure('OutputValidationError', `Output of task "${taskId}" does not match its schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, 'INVALID_OUTPUT', true);
-      }
+    if (returned !== null && typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
+      return Promise.resolve(returned).then(
+        (output) => finish(request, definition, output),
+        (thrown: unknown) => {
+          throw failed(request, thrown);
+        },
+      );
     }
-    if (!request.signal.aborted) deps.lifecycle('task.completed', () => ({ taskId, instanceId, stepId, attempt }));
-    return output;
+    try {
+      return Promise.resolve(finish(request, definition, returned));
+    } catch (failure) {
+      return Promise.reject(failure);
+    }
   };
 }

@@ -5,7 +5,7 @@ import { toSerializedError } from '../../failure.js';
 import type { InstanceKind } from '../../persistence/store.js';
 import { flowResultOf, type Ending } from '../instance-status.js';
 import type { RuntimeLogger } from '../options.js';
-import { ActorTable, type LocalInstance } from './actor-table.js';
+import { ActorTable, type LocalInstance, type Settlement } from './actor-table.js';
 import type { EventAddress, InstanceSpec, StartedInstance } from './instance-host.js';
 import type { InstanceWriter } from './instance-writer.js';
 
@@ -46,6 +46,13 @@ export class ActorRunner {
     private readonly logger: RuntimeLogger,
   ) {
     this.table = table;
+    this.processSettlement = {
+      table,
+      keep: true,
+      onSettled: (settled, outcome) => {
+        if (outcome.error !== undefined) logger.error(`Process instance "${settled.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
+      },
+    };
   }
 
   /** Starts an instance (or continues one from `snapshot`), its writes going through `writer` if it has one. */
@@ -63,10 +70,7 @@ export class ActorRunner {
         listens: this.system.listens(kind, definitionId),
         ...(restored ? { snapshot } : {}),
         ...(writer ? { writer } : {}),
-        onSettled: (settled, outcome) => {
-          if (outcome.error !== undefined) this.logger.error(`Process instance "${settled.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
-        },
-        keepWhenDone: true,
+        settlement: this.processSettlement,
       });
       return { instanceId, actor: instance.actor, result: Promise.resolve(undefined), instance };
     }
@@ -87,7 +91,7 @@ export class ActorRunner {
       beforeStart: () => {
         if (isFlow && !restored) this.notices.lifecycle('flow.started', () => ({ flowId: definitionId, instanceId }));
       },
-      onSettled: (settled, outcome) => {
+      settlement: { table: this.table, keep: false, onSettled: (settled, outcome) => {
         const terminated = this.terminations.get(instanceId);
         this.terminations.delete(instanceId);
         const ending: Ending = outcome.error !== undefined ? { crashed: outcome.error } : terminated !== undefined ? { terminated } : { stopped: true };
@@ -105,10 +109,13 @@ export class ActorRunner {
           this.results.delete(instanceId);
         }
         resolve(flowResult);
-      },
+      } },
     });
     return { instanceId, actor: instance.actor, result, instance };
   }
+
+  /** One settlement for every process instance: an object each would cost memory on every idle instance. */
+  private readonly processSettlement: Settlement;
 
   /** The result of a flow running here. */
   runningResult(instanceId: string): Promise<FlowExecutionResult> | undefined {
@@ -149,7 +156,7 @@ export class ActorRunner {
   /** Delivers to the addressed instance, or to every instance listening. */
   deliver(event: { type: string; payload: Record<string, unknown> }, target: LocalInstance | undefined): void {
     if (target) this.table.deliver(target, event);
-    else for (const instance of [...this.table.listening(event.type)]) this.table.deliver(instance, event);
+    else for (const instance of this.table.listening(event.type)) this.table.deliver(instance, event);
   }
 
   /** Stops every actor here. */

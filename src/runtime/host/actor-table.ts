@@ -5,17 +5,54 @@ import type { ResolvedRuntimeOptions } from '../options.js';
 import type { InstanceEvent, LocalInstances } from './instance-host.js';
 import type { InstanceWriter } from './instance-writer.js';
 
-/** An instance whose actor runs in this process. */
-export interface LocalInstance {
-  readonly kind: InstanceKind | 'task';
-  readonly instanceId: string;
-  /** The flow, process or task id. */
-  readonly definitionId: string;
-  readonly actor: Actor<AnyStateMachine>;
-  /** Event types its machine reacts to (the compiler lists them). */
-  readonly listens: ReadonlySet<string>;
-  /** Its writes, when the host keeps state in a store. */
-  readonly writer: InstanceWriter | undefined;
+/** What happens when an actor finishes; one object per kind of instance (shared by every process), not per instance. */
+export interface Settlement {
+  readonly table: ActorTable;
+  readonly onSettled: (instance: LocalInstance, outcome: { output?: unknown; error?: unknown }) => void;
+  /** Processes stay readable (their final state) after they finish; flows are forgotten. */
+  readonly keep: boolean;
+}
+
+/**
+ * An instance whose actor runs in this process. It is also the observer that learns when its actor finishes:
+ * one object per idle instance rather than a record plus an observer.
+ */
+export class LocalInstance {
+  /** Set once the actor exists. */
+  actor!: Actor<AnyStateMachine>;
+  private settlement: Settlement | undefined;
+
+  constructor(
+    readonly kind: InstanceKind | 'task',
+    readonly instanceId: string,
+    /** The flow, process or task id. */
+    readonly definitionId: string,
+    /** Event types its machine reacts to (the compiler lists them). */
+    readonly listens: ReadonlySet<string>,
+    /** Its writes, when the host keeps state in a store. */
+    readonly writer: InstanceWriter | undefined,
+    settlement: Settlement,
+  ) {
+    this.settlement = settlement;
+  }
+
+  /** @internal the actor reached a final state or was stopped. */
+  complete(): void {
+    this.settle({ output: this.actor.getSnapshot().output });
+  }
+
+  /** @internal the actor failed. */
+  error(error: unknown): void {
+    this.settle({ error });
+  }
+
+  private settle(outcome: { output?: unknown; error?: unknown }): void {
+    const settlement = this.settlement;
+    if (!settlement) return;
+    this.settlement = undefined;
+    settlement.table.settled(this, settlement.keep);
+    settlement.onSettled(this, outcome);
+  }
 }
 
 export interface ActorSpec {
@@ -27,10 +64,8 @@ export interface ActorSpec {
   listens: ReadonlySet<string>;
   /** Runs after the instance is registered, before its actor starts (and maybe runs its first task). */
   beforeStart?: (instance: LocalInstance) => void;
-  /** Runs once when the actor finishes: done, error or stopped. */
-  onSettled: (instance: LocalInstance, outcome: { output?: unknown; error?: unknown }) => void;
-  /** Processes stay readable (their final state) after they finish; flows are forgotten. */
-  keepWhenDone?: boolean;
+  /** What happens once the actor finishes: done, error or stopped. */
+  settlement: Settlement;
   /** A persisted snapshot to continue from (recovery). */
   snapshot?: unknown;
   writer?: InstanceWriter;
@@ -41,7 +76,12 @@ export interface ActorSpec {
 /** The actors running in this process, by id and by the event types that move them. */
 export class ActorTable implements LocalInstances {
   private readonly byId = new Map<string, LocalInstance>();
-  private readonly byEvent = new Map<string, Set<LocalInstance>>();
+  /**
+   * Instances grouped by what they listen to (one Set per definition, shared by its instances), and those groups
+   * by event type: an instance sits in one group whatever the number of event types it listens for.
+   */
+  private readonly groups = new Map<ReadonlySet<string>, Set<LocalInstance>>();
+  private readonly groupsByEvent = new Map<string, Set<Set<LocalInstance>>>();
   /** The instance an event is being delivered to, for reports from guards (which XState gives no `self`). */
   private delivering: LocalInstance | undefined;
 
@@ -73,34 +113,33 @@ export class ActorTable implements LocalInstances {
 
   /** Creates and starts an actor. */
   start(spec: ActorSpec): LocalInstance {
-    const { kind, definitionId, instanceId, machine, input, listens, writer } = spec;
+    const { definitionId, instanceId, machine, input, listens, writer } = spec;
     const existing = this.byId.get(instanceId);
     if (existing) throw new RuntimeCoreError('DUPLICATE_INSTANCE', `An instance with id "${instanceId}" already exists (a ${existing.kind})`);
     const actor = createActor(machine, {
       id: instanceId,
-      input,
+      ...(input === undefined ? {} : { input }),
       clock: this.options.clock,
       ...this.inspectOption(writer),
       ...(spec.snapshot === undefined ? {} : { snapshot: spec.snapshot as Snapshot<unknown> }),
       logger: this.actorLogger,
     });
-    const instance: LocalInstance = { kind, instanceId, definitionId, actor, listens, writer };
+    const instance = new LocalInstance(spec.kind, instanceId, definitionId, listens, writer, spec.settlement);
+    instance.actor = actor;
     writer?.bind(actor, spec.snapshot !== undefined);
     this.byId.set(instanceId, instance);
-    for (const type of listens) {
-      let set = this.byEvent.get(type);
-      if (!set) this.byEvent.set(type, (set = new Set()));
-      set.add(instance);
-    }
-    actor.subscribe(new SettleObserver(this, instance, spec.onSettled, spec.keepWhenDone ?? false));
+    if (listens.size > 0) this.group(listens).add(instance);
+    observe(actor, instance);
     spec.beforeStart?.(instance);
     actor.start();
     return instance;
   }
 
   /** Instances whose machines react to `type`. */
-  listening(type: string): Iterable<LocalInstance> {
-    return this.byEvent.get(type) ?? [];
+  listening(type: string): LocalInstance[] {
+    const listening: LocalInstance[] = [];
+    for (const group of this.groupsByEvent.get(type) ?? []) for (const instance of group) listening.push(instance);
+    return listening;
   }
 
   /** Sends an event to one instance; a flow's event steps may sit in forEach bodies and sub-flows, which are child actors. */
@@ -131,11 +170,25 @@ export class ActorTable implements LocalInstances {
   stopAll(): void {
     for (const instance of [...this.byId.values()]) (instance.actor as AnyActorRef).stop();
     this.byId.clear();
-    this.byEvent.clear();
+    this.groups.clear();
+    this.groupsByEvent.clear();
   }
 
   /** One logger for every actor: a closure per actor would cost memory on every idle instance. */
   private readonly actorLogger = (...args: unknown[]) => this.options.logger.info(args.map(String).join(' '));
+
+  private group(listens: ReadonlySet<string>): Set<LocalInstance> {
+    let group = this.groups.get(listens);
+    if (!group) {
+      this.groups.set(listens, (group = new Set()));
+      for (const type of listens) {
+        let groups = this.groupsByEvent.get(type);
+        if (!groups) this.groupsByEvent.set(type, (groups = new Set()));
+        groups.add(group);
+      }
+    }
+    return group;
+  }
 
   /** The user's `inspect` option, and the instance's writer when it has one. */
   private inspectOption(writer: InstanceWriter | undefined): { inspect?: NonNullable<ResolvedRuntimeOptions['inspect']> } {
@@ -153,7 +206,7 @@ export class ActorTable implements LocalInstances {
 
   private remove(instance: LocalInstance, keep: boolean): void {
     if (!keep) this.byId.delete(instance.instanceId);
-    for (const type of instance.listens) this.byEvent.get(type)?.delete(instance);
+    this.groups.get(instance.listens)?.delete(instance);
   }
 }
 
@@ -163,29 +216,13 @@ function sendDeep(actor: AnyActorRef, event: InstanceEvent): void {
   for (const child of Object.values(children ?? {})) if (child.getSnapshot()?.status === 'active') sendDeep(child, event);
 }
 
-/** Watches one actor until it finishes; an object rather than closures, as there is one per idle instance. */
-class SettleObserver {
-  private done = false;
-
-  constructor(
-    private readonly table: ActorTable,
-    private readonly instance: LocalInstance,
-    private readonly onSettled: ActorSpec['onSettled'],
-    private readonly keep: boolean,
-  ) {}
-
-  complete(): void {
-    this.settle({ output: this.instance.actor.getSnapshot().output });
-  }
-
-  error(error: unknown): void {
-    this.settle({ error });
-  }
-
-  private settle(outcome: { output?: unknown; error?: unknown }): void {
-    if (this.done) return;
-    this.done = true;
-    this.table.settled(this.instance, this.keep);
-    this.onSettled(this.instance, outcome);
-  }
+/**
+ * Makes `instance` an observer of `actor`. XState's `subscribe` wraps an observer in a new object with two bound
+ * functions and returns a subscription: about 200 bytes kept per idle instance. Its observers are held in a Set
+ * and called as methods, so the instance goes in as it is; `subscribe` stays the fallback if that ever changes.
+ */
+function observe(actor: Actor<AnyStateMachine>, instance: LocalInstance): void {
+  const observers = (actor as unknown as { observers?: unknown }).observers;
+  if (observers instanceof Set) observers.add(instance);
+  else actor.subscribe(instance);
 }

@@ -87,8 +87,8 @@ export interface InstanceHost {
   /** A new instance id, unique where the host keeps instances. */
   newInstanceId(prefix: string): string;
   start(spec: InstanceSpec): StartedInstance;
-  /** To one addressed instance, or to every instance that listens for the event. */
-  deliver(event: InstanceEvent, options?: DeliveryOptions): Promise<void>;
+  /** To one addressed instance, or to every instance that listens for the event. Nothing to wait for when it was delivered at once. */
+  deliver(event: InstanceEvent, options?: DeliveryOptions): Promise<void> | undefined;
   /** Cancelled: a flow runs its way to `cancelled`, a process stops. Terminated: ends at once. Both record `reason`. */
   end(instanceId: string, status: 'cancelled' | 'terminated', reason: string): Promise<void>;
   /** A flow instance's result when it ends, including one recovered after a restart. */

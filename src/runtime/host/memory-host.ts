@@ -34,7 +34,7 @@ export class MemoryHost implements InstanceHost {
   open(): Promise<RecoveryReport> {
     if (!this.opened) {
       this.opened = true;
-      for (const processId of this.system.processIds()) this.runner.run({ kind: 'process', definitionId: processId, instanceId: processId, input: { context: undefined }, created: {} });
+      for (const processId of this.system.processIds()) this.runner.run({ kind: 'process', definitionId: processId, instanceId: processId, input: undefined, created: {} });
     }
     return Promise.resolve(NOTHING_RECOVERED);
   }
@@ -49,11 +49,11 @@ export class MemoryHost implements InstanceHost {
     return this.runner.run(spec);
   }
 
-  deliver(event: InstanceEvent, options: DeliveryOptions = {}): Promise<void> {
+  deliver(event: InstanceEvent, options: DeliveryOptions = {}): undefined {
     const target = options.address && this.runner.target(options.address);
     options.accepted?.();
     this.runner.deliver(event, target);
-    return Promise.resolve();
+    return undefined;
   }
 
   /** A flow cancels through its machine; anything else stops where it is. */

@@ -100,21 +100,21 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
 
   restore(record: InstanceRecord, snapshot: unknown, history: NewHistoryEntry[]): LocalInstance {
     const writer = this.track(record.kind, record.definitionId, record.instanceId, { version: record.version, createdAt: record.createdAt, history });
-    const input = record.kind === 'process' ? { context: undefined } : { input: undefined, instanceId: record.instanceId };
+    const input = record.kind === 'process' ? undefined : { input: undefined, instanceId: record.instanceId };
     return this.runner.run({ kind: record.kind, definitionId: record.definitionId, instanceId: record.instanceId, input, created: {} }, writer, snapshot).instance;
   }
 
   startDefaultProcess(processId: string): void {
-    this.start({ kind: 'process', definitionId: processId, instanceId: processId, input: { context: undefined }, created: {} });
+    this.start({ kind: 'process', definitionId: processId, instanceId: processId, input: undefined, created: {} });
   }
 
   /** An event for an instance whose writes are failing is refused, so the caller knows it was not taken. */
-  deliver(event: InstanceEvent, options: DeliveryOptions = {}): Promise<void> {
+  deliver(event: InstanceEvent, options: DeliveryOptions = {}): undefined {
     const target = options.address && this.runner.target(options.address);
     if (!options.notice) this.assertWritable(event.type, target);
     options.accepted?.();
     this.runner.deliver(event, target);
-    return Promise.resolve();
+    return undefined;
   }
 
   private assertWritable(type: string, target: LocalInstance | undefined): void {
