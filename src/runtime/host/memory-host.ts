@@ -18,7 +18,7 @@ export class MemoryHost implements InstanceHost {
   readonly description = 'memory';
   readonly local: ActorTable;
   private readonly runner: ActorRunner;
-  private opened = false;
+  private opened: Promise<RecoveryReport> | undefined;
   private counter = 0;
 
   constructor(
@@ -33,10 +33,10 @@ export class MemoryHost implements InstanceHost {
   /** Creates the default instance of every process (synchronously: they exist once this returns). */
   open(): Promise<RecoveryReport> {
     if (!this.opened) {
-      this.opened = true;
+      this.opened = Promise.resolve(NOTHING_RECOVERED);
       for (const processId of this.system.processIds()) this.runner.run({ kind: 'process', definitionId: processId, instanceId: processId, input: undefined, created: {} });
     }
-    return Promise.resolve(NOTHING_RECOVERED);
+    return this.opened;
   }
 
   assertOpen(): void {}
