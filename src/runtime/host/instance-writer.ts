@@ -4,6 +4,7 @@ import { toSerializedError, type SerializedError } from '../../failure.js';
 import type { InstanceRecord, InstanceStatus, NewHistoryEntry } from '../../persistence/store.js';
 import { statusOf } from '../instance-status.js';
 import { HistoryCollector } from './history-collector.js';
+import { persistedSnapshotOf } from './persisted-snapshot.js';
 import type { TrackSpec, WriteScheduler } from './write-scheduler.js';
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
@@ -199,7 +200,7 @@ export class InstanceWriter {
 
   private record(history: readonly NewHistoryEntry[]): InstanceRecord {
     const actor = this.actor as AnyActorRef;
-    const snapshot = actor.getPersistedSnapshot() as { status?: string; value?: unknown; output?: unknown; error?: unknown };
+    const snapshot = persistedSnapshotOf(actor) as { status?: string; value?: unknown; output?: unknown; error?: unknown };
     const { status, error } = this.ending ?? statusOf(this.spec.kind, snapshot);
     const now = this.owner.options.now();
     const finished = status !== 'running' && status !== 'needs-migration';

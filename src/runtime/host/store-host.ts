@@ -202,11 +202,16 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
    * failing the instance for good: a runtime started before its implementations are registered must not
    * destroy what it recovered.
    */
-  async beforeAttempt(request: TaskAttemptRequest): Promise<void> {
-    await this.writes.whenDurable(request.instanceId);
-    const { taskId, signal } = request;
-    if (!this.tasks.hasImplementation(taskId) && this.tasks.isDeclared(taskId)) await this.implementationOf(request);
-    if (signal.aborted) throw abortedFailure('The task attempt was stopped before it started');
+  beforeAttempt(request: TaskAttemptRequest): Promise<void> {
+    return this.writes.whenDurable(request.instanceId).then(() => {
+      if (!this.tasks.hasImplementation(request.taskId) && this.tasks.isDeclared(request.taskId)) return this.implementationOf(request).then(() => this.assertNotStopped(request));
+      this.assertNotStopped(request);
+      return undefined;
+    });
+  }
+
+  private assertNotStopped(request: TaskAttemptRequest): void {
+    if (request.signal.aborted) throw abortedFailure('The task attempt was stopped before it started');
   }
 
   /** Stopping is not an ending: the store keeps each instance where it was, for the next runtime to recover. */
