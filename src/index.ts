@@ -7,7 +7,7 @@ export type { TaskImplementation } from './runtime/task-runner.js';
 export { getTaskContext } from './runtime/task-context.js';
 export type { TaskContext } from './runtime/task-context.js';
 export type { FlowExecutionResult, StepResult, StepStatus, FlowContext, StepRecord } from '../machines/flow-state.js';
-export type { RecoveryReport, SnapshotTransform } from './runtime/host/instance-host.js';
+export type { RecoveryReport, SnapshotTransform, EventAddress } from './runtime/host/instance-host.js';
 
 export { MemoryStore } from './persistence/memory-store.js';
 export { SqliteStore } from './persistence/sqlite-store.js';

@@ -118,7 +118,7 @@ export async function createInspector(options: InspectorOptions = {}): Promise<I
       const { requestId, instanceId, event, payload } = message;
       if (!runtime) return [{ type: 'sent', requestId, ok: false, error: { name: 'InspectorError', message: 'No runtime is attached: call inspector.attach(runtime)' } }];
       try {
-        runtime.sendEvent(event, { ...payload, instanceId });
+        runtime.sendEvent(event, payload, { instanceId });
         return [{ type: 'sent', requestId, ok: true }];
       } catch (error) {
         return [{ type: 'sent', requestId, ok: false, error: toSerializedError(error) }];

@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../dsl/schema.js';
 import { RuntimeCoreError, InputValidationError, UsageError } from '../errors.js';
 import { EventHandlers, type EventHandler } from './event-handlers.js';
+import { addressOf, checkedAddress, withoutAddressing } from './event-address.js';
 import type { DeliveryOptions, EventAddress, InstanceHost } from './host/instance-host.js';
 import { checkJsonSchema } from './json-schemas.js';
 import type { RuntimeLogger } from './options.js';
@@ -56,18 +57,28 @@ export class EventRouter {
   }
 
   /**
-   * Sends an event from outside (or from a task): checked against its schema, addressed by the payload's
-   * `instanceId` (or the default instance of `processId`), then routed.
+   * Sends an event from outside (or from a task): addressed by `target`, else by the payload's `instanceId` (or the
+   * default instance of `processId`), checked against its schema, then routed. Addressing is not payload: with
+   * the payload form, the addressing field is taken out before the schema check and before any instance or
+   * triggered flow sees the payload (unless the event's schema declares it as a property); handlers get the
+   * payload as it was sent.
    */
-  send(type: string, payload: Record<string, unknown>, source?: string): void {
+  send(type: string, payload: Record<string, unknown>, source?: string, target?: EventAddress): void {
     this.assertRunning();
     if (typeof type !== 'string' || type.length === 0) throw new UsageError('sendEvent(type, payload) expects a non-empty event type');
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new UsageError(`sendEvent("${type}", payload) expects the payload to be an object`);
     const schema = this.schemas[type]?.payload;
+    let address = target === undefined ? undefined : checkedAddress(target);
+    let delivered = payload;
+    if (!address) {
+      address = addressOf(payload);
+      if (address) delivered = withoutAddressing(payload, schema);
+    }
     if (schema) {
-      const issues = checkJsonSchema(schema, payload, 'payload');
+      const issues = checkJsonSchema(schema, delivered, 'payload');
       if (issues.length) throw new InputValidationError(`Payload of event "${type}"`, issues, 'INVALID_PAYLOAD');
     }
-    this.dispatch(type, payload, addressOf(payload), source);
+    this.dispatch(type, delivered, address, source, false, payload);
   }
 
   /**
@@ -101,11 +112,12 @@ export class EventRouter {
     this.stopped = true;
   }
 
-  private dispatch(type: string, payload: Record<string, unknown>, address: EventAddress | undefined, source: string | undefined, notice = false): void {
+  /** `sent` is the payload as the caller gave it, for handlers; `payload` is what instances and triggered flows get. */
+  private dispatch(type: string, payload: Record<string, unknown>, address: EventAddress | undefined, source: string | undefined, notice = false, sent = payload): void {
     if (this.stopped || !this.host) return;
     const options: DeliveryOptions = { notice };
     if (address) options.address = address;
-    if (this.handlers.has(type)) options.accepted = () => this.handlers.deliver(type, payload, source);
+    if (this.handlers.has(type)) options.accepted = () => this.handlers.deliver(type, sent, source);
     this.host.deliver({ type, payload }, options)?.catch((error: unknown) => {
       this.logger.error(`Event "${type}" could not be delivered`, { error: error instanceof Error ? error.message : String(error) });
     });
@@ -127,11 +139,4 @@ export class EventRouter {
     if (this.stopped) throw new RuntimeCoreError('RUNTIME_STOPPED', 'The runtime was stopped; create a new ReactiveSystemRuntime');
     this.host?.assertOpen();
   }
-}
-
-/** The payload form of addressing, as the original README uses it: `{ instanceId }` or `{ processId }`. */
-function addressOf(payload: Record<string, unknown>): EventAddress | undefined {
-  if (typeof payload.instanceId === 'string') return { instanceId: payload.instanceId };
-  if (typeof payload.processId === 'string') return { processId: payload.processId };
-  return undefined;
 }

@@ -1,4 +1,5 @@
 import type { MachineEnvironment, TaskAttemptRequest } from '../../machines/environment.js';
+import type { EventAddress } from './host/instance-host.js';
 import type { RuntimeLogger } from './options.js';
 import type { TaskRegistry } from './task-registry.js';
 import { createTaskRunner } from './task-runner.js';
@@ -6,7 +7,7 @@ import { createTaskRunner } from './task-runner.js';
 /** Where compiled machines send what they do: events, notices, log lines. */
 export interface MachineOutlets {
   /** A task's `getTaskContext().emit`: like `runtime.sendEvent` (payload checked, addressing honoured). */
-  send(type: string, payload: Record<string, unknown>): void;
+  send(type: string, payload: Record<string, unknown>, source?: string, target?: EventAddress): void;
   /** A process `emit` action: sent once the emitting transition is over. */
   emitLater(type: string, payload: Record<string, unknown>, source: string | undefined): void;
   lifecycle(type: string, payload: () => Record<string, unknown>): void;
@@ -32,7 +33,7 @@ export function createMachineEnvironment(parts: MachineEnvironmentParts): Machin
     definition: (taskId) => tasks.definition(taskId),
     implementation: (taskId) => tasks.implementation(taskId),
     implementedTasks: () => tasks.implemented(),
-    dispatch: (type, payload) => outlets.send(type, payload),
+    dispatch: (type, payload, target) => outlets.send(type, payload, undefined, target),
     lifecycle: (type, payload) => outlets.lifecycle(type, payload),
     wants: (type) => outlets.wants(type),
   });

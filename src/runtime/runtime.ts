@@ -11,8 +11,7 @@ import type { HistoryEntry, InstancePage, InstanceSummary, ListInstancesQuery } 
 import type { EventHandler } from './event-handlers.js';
 import { assembleRuntime } from './assemble.js';
 import type { EventRouter } from './event-router.js';
-import type { LocalInstances, InstanceHost, RecoveryReport, SnapshotTransform } from './host/instance-host.js';
-import { MemoryHost } from './host/memory-host.js';
+import type { EventAddress, LocalInstances, InstanceHost, RecoveryReport, SnapshotTransform } from './host/instance-host.js';
 import type { InstanceLauncher, CreateProcessOptions, FlowHandle, StartFlowOptions, TaskExecutionResult } from './launcher.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js';
 import type { SystemModel } from './system-model.js';
@@ -98,10 +97,9 @@ export class ReactiveSystemRuntime {
     return this.host.migrate(instanceId, transform);
   }
 
-  /** Removes finished instances older than `olderThan` (default: the `retention` option); returns how many. Needs a store. */
+  /** Removes finished instances (without a store, their summaries) older than `olderThan` (default: the `retention` age); returns how many. */
   purgeFinished(olderThan?: string | number): Promise<number> {
-    if (this.host instanceof MemoryHost) return this.host.purgeFinished();
-    const ms = olderThan === undefined ? this.options.retentionMs : parseDuration(olderThan, 'olderThan');
+    const ms = olderThan === undefined ? (this.options.store ? this.options.retentionMs : this.options.finished.ageMs) : parseDuration(olderThan, 'olderThan');
     if (ms === undefined) return Promise.reject(new UsageError('purgeFinished(olderThan) needs a duration when the runtime has no retention option'));
     return this.host.purgeFinished(this.options.clock.now() - ms);
   }
@@ -172,20 +170,21 @@ export class ReactiveSystemRuntime {
 
   /** The state value of a process instance (its default instance unless `instanceId` is given). */
   getProcessState(processId: string, instanceId: string = processId): StateValue {
-    return this.processActor(processId, instanceId).getSnapshot().value;
+    return this.processSnapshot(processId, instanceId).value;
   }
 
   /** The context of a process instance. */
   getProcessContext(processId: string, instanceId: string = processId): Record<string, unknown> {
-    return this.processActor(processId, instanceId).getSnapshot().context as Record<string, unknown>;
+    return this.processSnapshot(processId, instanceId).context as Record<string, unknown>;
   }
 
   /** The XState actor of a process or flow instance running in this process. */
   getActor(instanceId: string): Actor<AnyStateMachine> {
     const local = this.localInstances('getActor');
     const actor = local.actor(instanceId);
-    if (!actor) throw new NotFoundError('instance', instanceId, local.ids());
-    return actor;
+    if (actor) return actor;
+    if (local.finished(instanceId)) throw new PersistenceError('INSTANCE_FINISHED', `Instance "${instanceId}" finished and its actor was let go; read it with getInstance(), flowResult() or getProcessState()`, { instanceId });
+    throw new NotFoundError('instance', instanceId, local.ids());
   }
 
   /** Calls `handler` for every event of `type` (`'*'` for all), lifecycle events included. Returns an unsubscribe function. */
@@ -194,12 +193,13 @@ export class ReactiveSystemRuntime {
   }
 
   /**
-   * Sends an event: to its handlers; to one instance when the payload names `instanceId` (or the default
-   * instance of `processId`), else to every process instance that listens for it; it wakes flows waiting
-   * for it and starts flows it triggers. The payload is checked against the event's schema.
+   * Sends an event: to its handlers; to one instance when `target` (or the payload, the original form) names
+   * `instanceId` or the default instance of `processId`, else to every instance that listens for it; it wakes
+   * flows waiting for it and starts flows it triggers. The payload is checked against the event's schema; the
+   * target never is.
    */
-  sendEvent(type: string, payload: Record<string, unknown> = {}): void {
-    this.events.send(type, payload);
+  sendEvent(type: string, payload: Record<string, unknown> = {}, target?: EventAddress): void {
+    this.events.send(type, payload, undefined, target);
   }
 
   // ─── internals ──────────────────────────────────────────────────────────────
@@ -209,17 +209,18 @@ export class ReactiveSystemRuntime {
     return this.host.end(instanceId, status, reason);
   }
 
-  private processActor(processId: string, instanceId: string): Actor<AnyStateMachine> {
+  /** A process instance's state and context: its actor's while it runs, its summary once it finished. */
+  private processSnapshot(processId: string, instanceId: string): { value: StateValue; context: unknown } {
     this.host.assertOpen();
     const local = this.localInstances('getProcessState');
     if (!this.model.hasProcess(processId)) throw new NotFoundError('process', processId, this.model.processIds());
     const found = local.describe(instanceId);
     const actor = found?.kind === 'process' && found.definitionId === processId ? local.actor(instanceId) : undefined;
-    if (!actor) {
-      const ids = local.ids('process').filter((id) => local.describe(id)?.definitionId === processId);
-      throw new NotFoundError('instance', instanceId, ids, `of process "${processId}"`);
-    }
-    return actor;
+    if (actor) return actor.getSnapshot();
+    const finished = local.finished(instanceId);
+    if (finished?.kind === 'process' && finished.definitionId === processId) return { value: finished.value ?? {}, context: finished.context };
+    const ids = local.ids('process').filter((id) => local.describe(id)?.definitionId === processId);
+    throw new NotFoundError('instance', instanceId, ids, `of process "${processId}"`);
   }
 
   private localInstances(method: string): LocalInstances {

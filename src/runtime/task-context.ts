@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { UsageError } from '../errors.js';
+import type { EventAddress } from './host/instance-host.js';
 
 /** What a task implementation can learn about the attempt it runs in. */
 export interface TaskContext {
@@ -11,8 +12,8 @@ export interface TaskContext {
   readonly idempotencyKey: string;
   readonly taskId: string;
   readonly instanceId: string;
-  /** Sends an event into the system, as `runtime.sendEvent` does. */
-  emit(type: string, payload?: Record<string, unknown>): void;
+  /** Sends an event into the system, as `runtime.sendEvent` does (`target` addresses one instance). */
+  emit(type: string, payload?: Record<string, unknown>, target?: EventAddress): void;
 }
 
 // One store per process, not per copy of this module: a tasks module loaded through another loader (the

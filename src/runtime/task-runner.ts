@@ -2,6 +2,7 @@ import type { TaskAttemptRequest } from '../../machines/environment.js';
 import type { TaskDefinition } from '../dsl/schema.js';
 import { invalidInputFailure, invalidOutputFailure, missingImplementationFailure, toSerializedError, type SerializedError } from '../failure.js';
 import { checkJsonSchema, jsonProblem } from './json-schemas.js';
+import type { EventAddress } from './host/instance-host.js';
 import { runWithTaskContext, type TaskContext } from './task-context.js';
 
 /** A task implementation: called with the task's input alone. */
@@ -11,8 +12,8 @@ export interface TaskRunnerDependencies {
   definition(taskId: string): TaskDefinition | undefined;
   implementation(taskId: string): TaskImplementation | undefined;
   implementedTasks(): string[];
-  /** `getTaskContext().emit`: like `runtime.sendEvent`, so it checks the payload and honours `instanceId`. */
-  dispatch(type: string, payload: Record<string, unknown>): void;
+  /** `getTaskContext().emit`: like `runtime.sendEvent`, so it checks the payload and honours the target. */
+  dispatch(type: string, payload: Record<string, unknown>, target?: EventAddress): void;
   /** Lifecycle notices (`task.started`, …). */
   lifecycle(type: string, payload: () => Record<string, unknown>): void;
   /** Whether anyone listens for a lifecycle notice: when nobody does, its payload is never built. */
@@ -46,8 +47,8 @@ class AttemptContext implements TaskContext {
     return this.request.instanceId;
   }
 
-  emit(type: string, payload: Record<string, unknown> = {}): void {
-    this.dispatch(type, payload);
+  emit(type: string, payload: Record<string, unknown> = {}, target?: EventAddress): void {
+    this.dispatch(type, payload, target);
   }
 }
 

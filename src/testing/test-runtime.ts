@@ -2,6 +2,7 @@ import type { Actor, AnyActorRef, AnyStateMachine, InspectionEvent, SimulatedClo
 import type { FlowExecutionResult } from '../../machines/flow-state.js';
 import type { Duration, SystemDefinition } from '../dsl/schema.js';
 import { NotFoundError } from '../errors.js';
+import type { EventAddress } from '../runtime/host/instance-host.js';
 import type { RuntimeLogger, RuntimeOptions } from '../runtime/options.js';
 import {
   ReactiveSystemRuntime,
@@ -49,7 +50,7 @@ export interface ProcessHandle {
   /** Its active leaf states, joined by `, `: `'active.work.open, active.sla.running'`. */
   readonly state: string;
   readonly context: Record<string, unknown>;
-  /** Sends an event to this instance (`sendEvent(type, { ...payload, instanceId })`). */
+  /** Sends an event to this instance (`sendEvent(type, payload, { instanceId })`). */
   send(type: string, payload?: Record<string, unknown>): void;
 }
 
@@ -151,7 +152,7 @@ export class TestRuntime {
       get context() {
         return actor.getSnapshot().context as Record<string, unknown>;
       },
-      send: (type, payload = {}) => runtime.sendEvent(type, { ...payload, instanceId }),
+      send: (type, payload = {}) => runtime.sendEvent(type, payload, { instanceId }),
     };
   }
 
@@ -177,8 +178,8 @@ export class TestRuntime {
   }
 
   /** The runtime's `sendEvent`. */
-  sendEvent(type: string, payload?: Record<string, unknown>): void {
-    this.runtime.sendEvent(type, payload);
+  sendEvent(type: string, payload?: Record<string, unknown>, target?: EventAddress): void {
+    this.runtime.sendEvent(type, payload, target);
   }
 
   // ─── tasks ──────────────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@ export type { MachineTransition } from './machine-transitions.js';
 
 /** One step of a generated path: what the test does to the instance. */
 export type PathEvent =
-  /** Send this event to the instance (`sendEvent(type, { ...payload, instanceId })`; `flow.cancel` cancels the flow). */
+  /** Send this event to the instance (`sendEvent(type, payload, { instanceId })`; `flow.cancel` cancels the flow). */
   | { kind: 'event'; type: string; payload: Record<string, unknown> }
   /** Let a task answer: its waiting call (of this step) resolves with the output or fails with the error. */
   | { kind: 'task'; taskId: string; stepId: string; actorId: string; outcome: TaskOutcome }

@@ -85,7 +85,7 @@ async function perform(t: TestRuntime, driven: Driven, event: PathEvent, gate: T
     case 'event':
       try {
         if (event.type === 'flow.cancel' && driven.cancel) driven.cancel();
-        else t.sendEvent(event.type, { ...event.payload, instanceId: driven.instanceId });
+        else t.sendEvent(event.type, event.payload ?? {}, { instanceId: driven.instanceId });
       } catch (error) {
         fail(`sendEvent threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
       }

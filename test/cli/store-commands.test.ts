@@ -280,3 +280,25 @@ describe('stores and defaults', () => {
     expect((await cli('--help')).out).toMatch(/\n {2}send +send an event/);
   });
 });
+
+describe('send --instance addresses without touching the payload', () => {
+  const strict = write(
+    'strict.json',
+    JSON.stringify({
+      id: 'strict',
+      version: '1.0.0',
+      events: { ping: { payload: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'number' } } } } },
+      processes: { counter: { initial: 'idle', states: { idle: { on: { ping: 'pinged' } }, pinged: {} } } },
+    }),
+  );
+  const store = ['--store', join(work, 'strict.db')];
+
+  it('an event whose schema allows no extra field reaches the addressed instance, and its history shows the payload alone', async () => {
+    const sent = await cli('send', strict, 'ping', '{"n":1}', '--instance', 'counter', ...store);
+    expect(sent.code).toBe(0);
+    expect(sent.out).toContain('counter');
+    expect(sent.out).toContain('idle → pinged');
+    const history = JSON.parse((await cli('history', strict, 'counter', '--json', ...store)).out) as HistoryEntry[];
+    expect(history.find((entry) => entry.type === 'event.received')?.data).toEqual({ event: 'ping', payload: { n: 1 } });
+  });
+});

@@ -276,7 +276,8 @@ describe('the WebSocket protocol', () => {
       active: ['paid'],
       transitions: [{ source: 'pending', targets: ['paid'], event: 'order.paid' }],
     });
-    expect((await page.next('event', (m) => m.instanceId === 'order')).entry).toMatchObject({ type: 'order.paid', payload: { amount: 5, instanceId: 'order' } });
+    // The page addresses the instance with sendEvent's target: the payload the machine sees is the one typed.
+    expect((await page.next('event', (m) => m.instanceId === 'order')).entry).toEqual(expect.objectContaining({ type: 'order.paid', payload: { amount: 5 } }));
   });
 
   it('reports what went wrong as data: an unknown instance, a payload against the schema, a malformed message', async () => {

@@ -300,7 +300,7 @@ describe('history and queries', () => {
     expect((await runtime.listInstances({ processId: 'order' })).instances.map((i) => i.instanceId)).toEqual(['order']);
   });
 
-  it('without a store, history needs one and lists show what runs in memory', async () => {
+  it('without a store, history needs one and lists show what runs in memory, and what finished while its summary is kept', async () => {
     const runtime = new ReactiveSystemRuntime(system);
     expect(() => runtime.getHistory('order')).toThrow(expect.objectContaining({ code: 'NO_STORE' }));
     expect((await runtime.listInstances()).instances.map((i) => [i.instanceId, i.status])).toEqual([['order', 'running']]);
@@ -308,8 +308,13 @@ describe('history and queries', () => {
     await runtime.cancel('c1');
     expect(await handle.result()).toMatchObject({ success: false, error: { name: 'CancelledError' } });
     await runtime.terminate('order', 'closed down');
-    expect((await runtime.listInstances()).instances).toEqual([]);
-    await expect(runtime.getInstance('order')).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
+    // Finished instances let their actors go; a summary stays readable (the `retention` option bounds them).
+    expect((await runtime.listInstances()).instances.map((i) => [i.instanceId, i.status])).toEqual([
+      ['order', 'terminated'],
+      ['c1', 'cancelled'],
+    ]);
+    expect(await runtime.getInstance('order')).toMatchObject({ status: 'terminated', error: { name: 'TerminatedError', message: 'closed down' } });
+    await expect(runtime.getInstance('nope')).rejects.toMatchObject({ code: 'UNKNOWN_INSTANCE' });
     runtime.stop();
   });
 });

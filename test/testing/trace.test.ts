@@ -47,8 +47,8 @@ describe('t.trace(instanceId): the states an instance visited and the events tha
       [3_600_000, 'xstate.done.actor.$after:1h', 'active.work.open, active.sla.escalated'],
       [5_400_000, 'ticket.assigned', 'active.work.assigned, active.sla.escalated'],
     ]);
-    // What expressions saw as `event`: the payload, or the task's output.
-    expect(trace.steps[1]?.event.payload).toEqual({ ticketId: 'T-1', subject: 'Refund?', customer: 'ann', instanceId: 'T-1' });
+    // What expressions saw as `event`: the payload (addressing is not part of it), or the task's output.
+    expect(trace.steps[1]?.event.payload).toEqual({ ticketId: 'T-1', subject: 'Refund?', customer: 'ann' });
     expect(trace.steps[2]?.event.payload).toEqual({ team: 'billing', priority: 'urgent' });
     expect(trace.events).toEqual(['xstate.init', 'ticket.opened', 'xstate.done.actor.$task', 'xstate.done.actor.$after:1h', 'ticket.assigned']);
     expect(trace.current).toEqual(['active.work.assigned', 'active.sla.escalated']);

@@ -1,5 +1,7 @@
 import { InputValidationError, PersistenceError } from '../../errors.js';
 import { FINISHED_STATUSES } from '../../persistence/store.js';
+import type { EventAddress } from '../../runtime/host/instance-host.js';
+import { withoutAddressing } from '../../runtime/event-address.js';
 import { checkJsonSchema } from '../../runtime/json-schemas.js';
 import { durationOption, flagOption, parseCommandArgs, readJsonArgument, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -12,15 +14,18 @@ import { importTasks } from '../tasks-module.js';
 /** How long `send` waits for the instances to settle unless --timeout says otherwise. */
 export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
-/** The payload: a JSON object, with `--instance`/`--process` added as `instanceId`/`processId`. */
-async function payloadOf(text: string | undefined, instance: string | undefined, process: string | undefined, cwd: string): Promise<Record<string, unknown>> {
+/** The payload, a JSON object; `--instance`/`--process` address it without entering it. */
+async function payloadOf(
+  text: string | undefined,
+  instance: string | undefined,
+  process: string | undefined,
+  cwd: string,
+): Promise<{ payload: Record<string, unknown>; target: EventAddress | undefined }> {
   const parsed = (await readJsonArgument('payload', text, cwd)) ?? {};
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('send: the payload must be a JSON object');
-  const payload = { ...(parsed as Record<string, unknown>) };
   if (instance !== undefined && process !== undefined) throw new UsageError('send: give --instance or --process, not both');
-  if (instance !== undefined) payload.instanceId = instance;
-  if (process !== undefined) payload.processId = process;
-  return payload;
+  const target = instance !== undefined ? { instanceId: instance } : process !== undefined ? { processId: process } : undefined;
+  return { payload: parsed as Record<string, unknown>, target };
 }
 
 interface Move {
@@ -50,8 +55,8 @@ after the timeout. Tasks without an implementation here (no --tasks) are not run
 that step, stored, for a command that has them (resume --tasks).
 
 Options:
-  --instance <id>      send it to this instance (the payload's instanceId)
-  --process <id>       send it to the default instance of this process (the payload's processId)
+  --instance <id>      send it to this instance (the target, not part of the payload)
+  --process <id>       send it to the default instance of this process
   --tasks <module>     a .ts or .js module with task implementations (as for run)
   --timeout <duration> wait at most this long for the instances to settle (default 30s); timers due later
                        are left for a later command
@@ -68,7 +73,7 @@ ${STORE_HELP}`,
     });
     const [file = '', event = '', payloadText] = positionals('send', args, ['file', 'event'], ['payload-json']);
     const timeoutMs = durationOption('send', args, 'timeout') ?? DEFAULT_SEND_TIMEOUT_MS;
-    const payload = await payloadOf(payloadText, stringOption(args, 'instance'), stringOption(args, 'process'), io.cwd);
+    const { payload, target } = await payloadOf(payloadText, stringOption(args, 'instance'), stringOption(args, 'process'), io.cwd);
     const tasksModule = stringOption(args, 'tasks');
     const tasks = tasksModule ? await importTasks(tasksModule, io.cwd) : {};
     return withErrorCodes(io, async () => {
@@ -77,14 +82,15 @@ ${STORE_HELP}`,
       try {
         // A call that cannot succeed is refused before recovery, which writes to every unfinished instance.
         const schema = session.runtime.system.events?.[event]?.payload;
-        const issues = schema ? checkJsonSchema(schema, payload, 'payload') : [];
+        const issues = schema ? checkJsonSchema(schema, target ? payload : withoutAddressing(payload, schema), 'payload') : [];
         if (issues.length) throw new InputValidationError(`Payload of event "${event}"`, issues, 'INVALID_PAYLOAD');
-        if (typeof payload.instanceId === 'string') await checkAddressable(session, payload.instanceId);
+        const addressed = target && 'instanceId' in target ? target.instanceId : typeof payload.instanceId === 'string' ? payload.instanceId : undefined;
+        if (addressed !== undefined) await checkAddressable(session, addressed);
         const deadline = Date.now() + timeoutMs;
         io.err(formatRecovery(await session.start(), session.store.description));
         await session.settle(deadline);
         const before = session.states();
-        session.runtime.sendEvent(event, payload);
+        session.runtime.sendEvent(event, payload, target);
         const settled = await session.settle(deadline);
         const moves: Move[] = [];
         for (const [instanceId, after] of session.states()) {
@@ -115,9 +121,13 @@ ${STORE_HELP}`,
   },
 };
 
-/** An event addressed to a stored instance that no longer takes events is refused with the reason, not "unknown". */
+/**
+ * An event addressed to a stored instance that no longer takes events is refused with the reason, not "unknown".
+ * The default instance of a process (its id is the process id) is created by the first start, so it may not be stored yet.
+ */
 async function checkAddressable(session: DurableSession, instanceId: string): Promise<void> {
   const record = await session.store.load(instanceId);
+  if (!record && Object.prototype.hasOwnProperty.call(session.runtime.system.processes ?? {}, instanceId)) return;
   if (!record) throw await unknownInstance(session.store, instanceId);
   if ((FINISHED_STATUSES as readonly string[]).includes(record.status)) {
     throw new PersistenceError('INSTANCE_FINISHED', `Instance "${instanceId}" is ${record.status}; it takes no more events`, { instanceId });

@@ -1,9 +1,10 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, StateValue } from 'xstate';
 import type { FlowExecutionResult } from '../../../machines/flow-state.js';
-import { NotFoundError } from '../../errors.js';
-import { toSerializedError } from '../../failure.js';
+import { NotFoundError, PersistenceError, type RuntimeCoreError } from '../../errors.js';
+import { cancelledFailure, terminatedFailure, toSerializedError } from '../../failure.js';
 import type { InstanceKind } from '../../persistence/store.js';
-import { flowResultOf, type Ending } from '../instance-status.js';
+import { flowResultOf, statusOf, type Ending } from '../instance-status.js';
+import type { FinishedInstances, FinishedSummary } from './finished-instances.js';
 import type { RuntimeLogger } from '../options.js';
 import { ActorTable, type LocalInstance, type Settlement } from './actor-table.js';
 import type { EventAddress, InstanceSpec, StartedInstance } from './instance-host.js';
@@ -36,21 +37,27 @@ export class ActorRunner {
   readonly table: ActorTable;
   /** Results of the flows running here, by instance id. */
   private readonly results = new Map<string, Promise<FlowExecutionResult>>();
-  /** Why an instance was terminated, until its actor settles. */
-  private readonly terminations = new Map<string, string>();
+  /** How an instance was ended from outside (terminate, cancel of a process), until its actor settles. */
+  private readonly endings = new Map<string, { status: 'cancelled' | 'terminated'; reason: string }>();
+  /** Set while every actor is being stopped: a runtime stopping is not its instances finishing. */
+  private stopping = false;
 
   constructor(
     table: ActorTable,
     private readonly system: HostedSystem,
     private readonly notices: LifecycleNotices,
     private readonly logger: RuntimeLogger,
+    /** What stays of finished instances once their actors are let go. */
+    readonly finished: FinishedInstances,
+    private readonly now: () => number,
   ) {
     this.table = table;
     this.processSettlement = {
       table,
-      keep: true,
+      keep: false,
       onSettled: (settled, outcome) => {
         if (outcome.error !== undefined) logger.error(`Process instance "${settled.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
+        this.remember(settled, outcome.error, undefined);
       },
     };
   }
@@ -92,9 +99,9 @@ export class ActorRunner {
         if (isFlow && !restored) this.notices.lifecycle('flow.started', () => ({ flowId: definitionId, instanceId }));
       },
       settlement: { table: this.table, keep: false, onSettled: (settled, outcome) => {
-        const terminated = this.terminations.get(instanceId);
-        this.terminations.delete(instanceId);
-        const ending: Ending = outcome.error !== undefined ? { crashed: outcome.error } : terminated !== undefined ? { terminated } : { stopped: true };
+        const ended = this.endings.get(instanceId);
+        this.endings.delete(instanceId);
+        const ending: Ending = outcome.error !== undefined ? { crashed: outcome.error } : ended !== undefined ? { terminated: ended.reason } : { stopped: true };
         const flowResult = flowResultOf(settled.actor.getSnapshot(), instanceId, ending);
         if (outcome.error !== undefined) this.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
         if (isFlow) {
@@ -107,6 +114,7 @@ export class ActorRunner {
             result: flowResult,
           }));
           this.results.delete(instanceId);
+          this.remember(settled, outcome.error, flowResult);
         }
         resolve(flowResult);
       } },
@@ -126,16 +134,44 @@ export class ActorRunner {
     return [...this.results.keys()];
   }
 
-  /** Remembers why an instance is being terminated, for its flow result. */
-  noteTermination(instanceId: string, reason: string): void {
-    this.terminations.set(instanceId, reason);
+  /** Remembers that an instance is being ended from outside and why, for its result and summary. */
+  noteEnding(instanceId: string, status: 'cancelled' | 'terminated', reason: string): void {
+    this.endings.set(instanceId, { status, reason });
+  }
+
+  /** Keeps a summary of an instance that finished; its actor can go. */
+  private remember(instance: LocalInstance, crash: unknown, result: FlowExecutionResult | undefined): void {
+    if (this.stopping || instance.kind === 'task') return;
+    const ended = this.endings.get(instance.instanceId);
+    this.endings.delete(instance.instanceId);
+    const snapshot = instance.actor.getSnapshot() as { value?: StateValue; context?: unknown };
+    const { status, error } = ended
+      ? { status: ended.status, error: ended.status === 'terminated' ? terminatedFailure(ended.reason) : cancelledFailure(ended.reason) }
+      : crash !== undefined
+        ? { status: 'failed' as const, error: toSerializedError(crash) }
+        : result
+          ? statusOf('flow', { status: 'done', value: snapshot.value, output: result })
+          : statusOf('process', { status: 'done' });
+    this.finished.add({
+      instanceId: instance.instanceId,
+      kind: instance.kind,
+      definitionId: instance.definitionId,
+      status,
+      value: snapshot.value,
+      ...(instance.kind === 'process' ? { context: snapshot.context } : {}),
+      ...(result ? { result } : {}),
+      ...(error ? { error } : {}),
+      machineHash: this.system.hashOf(instance.kind, instance.definitionId),
+      createdAt: instance.writer?.createdAt ?? 0,
+      finishedAt: this.now(),
+    });
   }
 
   /** The instance an event is addressed to; throws for an unknown one. */
   target(address: EventAddress): LocalInstance {
     if ('instanceId' in address) {
       const instance = this.table.get(address.instanceId);
-      if (!instance || instance.kind === 'task') throw new NotFoundError('instance', address.instanceId, this.table.ids());
+      if (!instance || instance.kind === 'task') throw this.notRunning(address.instanceId);
       return instance;
     }
     return this.process(address.processId, address.processId);
@@ -147,10 +183,18 @@ export class ActorRunner {
     if (!processIds.includes(processId)) throw new NotFoundError('process', processId, processIds);
     const instance = this.table.get(instanceId);
     if (!instance || instance.kind !== 'process' || instance.definitionId !== processId) {
+      const finished = this.finished.get(instanceId);
+      if (finished?.kind === 'process' && finished.definitionId === processId) throw finishedError(finished);
       const ids = this.table.ids('process').filter((id) => this.table.get(id)?.definitionId === processId);
       throw new NotFoundError('instance', instanceId, ids, `of process "${processId}"`);
     }
     return instance;
+  }
+
+  /** Why an instance that does not run here cannot be acted on: it finished, or it is unknown. */
+  notRunning(instanceId: string): RuntimeCoreError {
+    const finished = this.finished.get(instanceId);
+    return finished ? finishedError(finished) : new NotFoundError('instance', instanceId, this.table.ids());
   }
 
   /** Delivers to the addressed instance, or to every instance listening. */
@@ -161,6 +205,12 @@ export class ActorRunner {
 
   /** Stops every actor here. */
   stopAll(): void {
+    this.stopping = true;
     this.table.stopAll();
   }
+}
+
+/** An instance that finished takes no more events and cannot be ended again. */
+export function finishedError(finished: FinishedSummary): PersistenceError {
+  return new PersistenceError('INSTANCE_FINISHED', `Instance "${finished.instanceId}" is already ${finished.status}; it takes no more events`, { instanceId: finished.instanceId });
 }

@@ -3,6 +3,7 @@ import { RuntimeCoreError } from '../../errors.js';
 import type { InstanceKind } from '../../persistence/store.js';
 import type { ResolvedRuntimeOptions } from '../options.js';
 import type { InstanceEvent, LocalInstances } from './instance-host.js';
+import type { FinishedInstances, FinishedSummary } from './finished-instances.js';
 import type { InstanceWriter } from './instance-writer.js';
 
 /** What happens when an actor finishes; one object per kind of instance (shared by every process), not per instance. */
@@ -85,7 +86,14 @@ export class ActorTable implements LocalInstances {
   /** The instance an event is being delivered to, for reports from guards (which XState gives no `self`). */
   private delivering: LocalInstance | undefined;
 
-  constructor(private readonly options: Pick<ResolvedRuntimeOptions, 'clock' | 'inspect' | 'logger'>) {}
+  constructor(
+    private readonly options: Pick<ResolvedRuntimeOptions, 'clock' | 'inspect' | 'logger'>,
+    private readonly finishedInstances: FinishedInstances,
+  ) {}
+
+  finished(instanceId: string): FinishedSummary | undefined {
+    return this.byId.has(instanceId) ? undefined : this.finishedInstances.get(instanceId);
+  }
 
   get(instanceId: string): LocalInstance | undefined {
     return this.byId.get(instanceId);

@@ -1,6 +1,7 @@
 import type { AnyStateMachine, Actor } from 'xstate';
 import type { FlowExecutionResult } from '../../../machines/flow-state.js';
 import type { TaskAttemptRequest } from '../../../machines/environment.js';
+import type { FinishedSummary } from './finished-instances.js';
 import type { HistoryEntry, InstanceKind, InstancePage, InstanceRecord, InstanceSummary, ListInstancesQuery, UnreadableInstance } from '../../persistence/store.js';
 
 /** What `runtime.start()` found where instances are kept. */
@@ -56,6 +57,8 @@ export interface LocalInstances {
   /** The kind and definition of a running instance. */
   describe(instanceId: string): { kind: InstanceKind; definitionId: string } | undefined;
   ids(kind?: InstanceKind): string[];
+  /** What stays of an instance that finished here (its actor was let go), while it is kept. */
+  finished(instanceId: string): FinishedSummary | undefined;
   /** The instance an event is being delivered to right now, for reports from guards (which XState gives no `self`). */
   readonly currentInstance: { readonly instanceId: string } | undefined;
 }

@@ -59,6 +59,11 @@ export class InstanceWriter {
     this.markDirty();
   }
 
+  /** When the instance was created (ms since the epoch). */
+  get createdAt(): number {
+    return this.spec.createdAt;
+  }
+
   /** Whether writes are failing right now. */
   get unavailable(): boolean {
     return this.degraded;

@@ -6,6 +6,7 @@ import { statusOf } from '../instance-status.js';
 import type { ResolvedRuntimeOptions } from '../options.js';
 import { ActorRunner, type HostedSystem, type LifecycleNotices } from './actor-runner.js';
 import { ActorTable, type LocalInstance } from './actor-table.js';
+import { FinishedInstances, summaryOf } from './finished-instances.js';
 import type { DeliveryOptions, InstanceEvent, InstanceHost, InstanceSpec, RecoveryReport, StartedInstance } from './instance-host.js';
 
 const NOTHING_RECOVERED: RecoveryReport = Object.freeze({ recovered: [], upgraded: [], needsMigration: [], unreadable: [], removed: 0 }) as RecoveryReport;
@@ -18,16 +19,18 @@ export class MemoryHost implements InstanceHost {
   readonly description = 'memory';
   readonly local: ActorTable;
   private readonly runner: ActorRunner;
+  private readonly finished: FinishedInstances;
   private opened: Promise<RecoveryReport> | undefined;
   private counter = 0;
 
   constructor(
     private readonly system: HostedSystem,
-    options: Pick<ResolvedRuntimeOptions, 'clock' | 'inspect' | 'logger'>,
+    options: Pick<ResolvedRuntimeOptions, 'clock' | 'inspect' | 'logger' | 'finished'>,
     notices: LifecycleNotices,
   ) {
-    this.local = new ActorTable(options);
-    this.runner = new ActorRunner(this.local, system, notices, options.logger);
+    this.finished = new FinishedInstances(options.finished, () => options.clock.now());
+    this.local = new ActorTable(options, this.finished);
+    this.runner = new ActorRunner(this.local, system, notices, options.logger, this.finished, () => options.clock.now());
   }
 
   /** Creates the default instance of every process (synchronously: they exist once this returns). */
@@ -56,32 +59,41 @@ export class MemoryHost implements InstanceHost {
     return undefined;
   }
 
-  /** A flow cancels through its machine; anything else stops where it is. */
+  /** A flow cancels through its machine; anything else stops where it is. A finished instance is refused (`INSTANCE_FINISHED`). */
   end(instanceId: string, status: 'cancelled' | 'terminated', reason: string): Promise<void> {
     const instance = this.find(instanceId);
     if (status === 'cancelled' && instance.kind === 'flow') {
       instance.actor.send({ type: FLOW_CANCEL_EVENT });
       return Promise.resolve();
     }
-    this.runner.noteTermination(instanceId, reason);
+    this.runner.noteEnding(instanceId, status, reason);
     this.local.drop(instanceId);
     instance.actor.stop();
     return Promise.resolve();
   }
 
+  /** The result of a flow running here, or of one that finished (while its summary is kept). */
   result(instanceId: string): Promise<FlowExecutionResult> {
-    return this.runner.runningResult(instanceId) ?? Promise.reject(new NotFoundError('instance', instanceId, this.runner.runningFlowIds(), 'among running flows'));
+    const running = this.runner.runningResult(instanceId);
+    if (running) return running;
+    const finished = this.finished.get(instanceId)?.result;
+    if (finished) return Promise.resolve(finished);
+    const known = [...this.runner.runningFlowIds(), ...this.finished.ids('flow')];
+    return Promise.reject(new NotFoundError('instance', instanceId, known, 'among running and finished flows'));
   }
 
   async get(instanceId: string): Promise<InstanceSummary> {
+    const finished = this.finished.get(instanceId);
+    if (finished && !this.local.get(instanceId)) return summaryOf(finished, this.system);
     return this.summary(this.find(instanceId));
   }
 
+  /** Running instances, then finished ones (newest first). */
   async list(query: ListInstancesQuery): Promise<InstancePage> {
     const statuses = query.status === undefined ? undefined : typeof query.status === 'string' ? [query.status] : query.status;
-    const instances = this.local
-      .ids()
-      .map((id) => this.summary(this.local.get(id) as LocalInstance))
+    const running = this.local.ids().map((id) => this.summary(this.local.get(id) as LocalInstance));
+    const finished = this.finished.list().map((summary) => summaryOf(summary, this.system));
+    const instances = [...running, ...finished]
       .filter((summary) => !statuses || statuses.includes(summary.status))
       .filter((summary) => query.flowId === undefined || (summary.kind === 'flow' && summary.definitionId === query.flowId))
       .filter((summary) => query.processId === undefined || (summary.kind === 'process' && summary.definitionId === query.processId));
@@ -97,8 +109,9 @@ export class MemoryHost implements InstanceHost {
     return Promise.resolve();
   }
 
-  purgeFinished(): Promise<number> {
-    throw noStore('purgeFinished');
+  /** Forgets the summaries of instances that finished before `before`. */
+  purgeFinished(before: number): Promise<number> {
+    return Promise.resolve(this.finished.purge(before));
   }
 
   migrate(): Promise<void> {
@@ -123,7 +136,7 @@ export class MemoryHost implements InstanceHost {
 
   private find(instanceId: string): LocalInstance {
     const instance = this.local.get(instanceId);
-    if (!instance || instance.kind === 'task') throw new NotFoundError('instance', instanceId, this.local.ids());
+    if (!instance || instance.kind === 'task') throw this.runner.notRunning(instanceId);
     return instance;
   }
 

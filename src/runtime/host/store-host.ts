@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { StateValue } from 'xstate';
 import { FLOW_CANCEL_EVENT } from '../../../compiler/names.js';
 import type { FlowExecutionResult } from '../../../machines/flow-state.js';
 import type { TaskAttemptRequest } from '../../../machines/environment.js';
@@ -9,6 +10,7 @@ import { isFinished, storedFlowResult } from '../instance-status.js';
 import type { ResolvedRuntimeOptions } from '../options.js';
 import { ActorRunner, type HostedSystem, type LifecycleNotices } from './actor-runner.js';
 import { ActorTable, type LocalInstance } from './actor-table.js';
+import { FinishedInstances } from './finished-instances.js';
 import type { DeliveryOptions, InstanceEvent, InstanceHost, InstanceSpec, RecoveryReport, SnapshotTransform, StartedInstance } from './instance-host.js';
 import type { InstanceWriter } from './instance-writer.js';
 import { migrateInstance, recoverInstances, type RecoveryTarget } from './store-recovery.js';
@@ -33,6 +35,8 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
   readonly local: ActorTable;
   readonly writes: WriteScheduler;
   private readonly runner: ActorRunner;
+  /** Finished processes, for the synchronous reads (`getProcessState`) once their actors are let go; the rows are the record. */
+  private readonly finished: FinishedInstances;
   private recovery: Promise<RecoveryReport> | undefined;
   private recovered = false;
   /** Tasks whose attempts wait for an implementation (warned once each). */
@@ -46,8 +50,9 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
     private readonly tasks: ImplementationSource,
   ) {
     this.description = store.description;
-    this.local = new ActorTable(options);
-    this.runner = new ActorRunner(this.local, system, notices, options.logger);
+    this.finished = new FinishedInstances(options.finished, () => options.clock.now());
+    this.local = new ActorTable(options, this.finished);
+    this.runner = new ActorRunner(this.local, system, notices, options.logger, this.finished, () => options.clock.now());
     this.writes = new WriteScheduler({
       store,
       systemId: system.systemId,
@@ -104,6 +109,23 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
     return this.runner.run({ kind: record.kind, definitionId: record.definitionId, instanceId: record.instanceId, input, created: {} }, writer, snapshot).instance;
   }
 
+  /** A finished process read back from the store: its state stays readable, with no actor. */
+  rememberFinished(record: InstanceRecord): void {
+    const snapshot = record.snapshot as { value?: StateValue; context?: unknown } | undefined;
+    this.finished.add({
+      instanceId: record.instanceId,
+      kind: record.kind,
+      definitionId: record.definitionId,
+      status: record.status,
+      value: snapshot?.value,
+      context: snapshot?.context,
+      ...(record.error ? { error: record.error } : {}),
+      machineHash: record.machineHash,
+      createdAt: record.createdAt,
+      finishedAt: record.finishedAt ?? record.updatedAt,
+    });
+  }
+
   startDefaultProcess(processId: string): void {
     this.start({ kind: 'process', definitionId: processId, instanceId: processId, input: undefined, created: {} });
   }
@@ -139,7 +161,7 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
         await live.writer.drained();
         return;
       }
-      this.runner.noteTermination(instanceId, reason);
+      this.runner.noteEnding(instanceId, status, reason);
       const ended = live.writer.end(status, entry, error);
       this.local.drop(instanceId);
       live.actor.stop();
@@ -189,6 +211,7 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
   }
 
   purgeFinished(before: number): Promise<number> {
+    this.finished.purge(before);
     return this.store.deleteFinished(before);
   }
 
@@ -258,8 +281,10 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
     this.notices.lifecycle('instance.conflict', () => ({ instanceId, error: toSerializedError(error) }));
     const instance = this.local.drop(instanceId);
     if (instance) {
-      this.runner.noteTermination(instanceId, error.message);
+      // Its flow result says why; it did not finish here, so nothing of it stays here either.
+      this.runner.noteEnding(instanceId, 'terminated', error.message);
       instance.actor.stop();
+      this.finished.delete(instanceId);
     }
   }
 

@@ -20,6 +20,8 @@ export interface RecoveryTarget {
   /** Creates the actor of a stored instance from `snapshot` and starts it, its writes beginning with `history`. */
   restore(record: InstanceRecord, snapshot: unknown, history: NewHistoryEntry[]): LocalInstance;
   startDefaultProcess(processId: string): void;
+  /** Keeps a finished instance readable without an actor. */
+  rememberFinished(record: InstanceRecord): void;
   purgeFinished(before: number): Promise<number>;
 }
 
@@ -49,7 +51,7 @@ export async function recoverInstances(target: RecoveryTarget): Promise<Recovery
     }
     if (!stored) target.startDefaultProcess(processId);
     // A finished default instance stays readable, as it would have in the runtime that ran it.
-    else if (isFinished(stored.status) && stored.kind === 'process') restoreFinished(target, stored);
+    else if (isFinished(stored.status) && stored.kind === 'process') target.rememberFinished(stored);
   }
   return report;
 }
@@ -96,14 +98,6 @@ async function markNeedsMigration(target: RecoveryTarget, record: InstanceRecord
     expectedVersion: record.version,
     history: [{ at: now, type: 'instance.needs-migration', data: { missing } }],
   });
-}
-
-function restoreFinished(target: RecoveryTarget, record: InstanceRecord): void {
-  try {
-    target.restore(record, record.snapshot, []);
-  } catch (thrown) {
-    target.options.logger.warn(`Finished instance "${record.instanceId}" could not be shown: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
-  }
 }
 
 /** Applies `transform` to a stored instance's snapshot, checks it fits the current machine, and runs it. */
