@@ -5,7 +5,7 @@ import type { InstanceRecord, InstanceStatus, NewHistoryEntry } from '../../pers
 import { statusOf } from '../instance-status.js';
 import { HistoryCollector } from './history-collector.js';
 import { persistedSnapshotOf } from './persisted-snapshot.js';
-import type { TrackSpec, WriteScheduler } from './write-scheduler.js';
+import type { TrackSpec, WriteOwner } from './write-types.js';
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
@@ -32,7 +32,7 @@ export class InstanceWriter {
   private readonly spec: TrackSpec;
 
   constructor(
-    private readonly owner: WriteScheduler,
+    private readonly owner: WriteOwner,
     spec: TrackSpec,
   ) {
     this.spec = spec;

@@ -1,46 +1,15 @@
-import type { ConcurrencyConflictError, PersistenceError } from '../../errors.js';
-import type { InstanceKind, NewHistoryEntry, SnapshotStore } from '../../persistence/store.js';
 import { InstanceWriter } from './instance-writer.js';
+import type { TrackSpec, WriteOwner, WriteSchedulerOptions } from './write-types.js';
 
-/** What the runtime learns from the persistence of its instances. */
-export interface WriteListener {
-  /** Another runtime advanced the instance: this one must drop its copy. */
-  conflict(instanceId: string, error: ConcurrencyConflictError): void;
-  /** A write failed (first failure of an outage) or succeeded again after failing. */
-  unavailable(instanceId: string, error: PersistenceError): void;
-  restored(instanceId: string): void;
-}
+export type { TrackSpec, WriteListener, WriteSchedulerOptions } from './write-types.js';
 
-export interface WriteSchedulerOptions {
-  store: SnapshotStore;
-  systemId: string;
-  systemVersion: string;
-  now: () => number;
-  listener: WriteListener;
-  /** First and longest wait between attempts to write while the store is unavailable. */
-  retry: { initialDelayMs: number; maxDelayMs: number };
-  /** Writes in flight at once, over all instances. */
-  maxConcurrentWrites: number;
-}
-
-export interface TrackSpec {
-  instanceId: string;
-  kind: InstanceKind;
-  definitionId: string;
-  machineHash: string;
-  /** Of the stored record: 0 for a new instance. */
-  version: number;
-  createdAt: number;
-  /** Written with the first save. */
-  history: NewHistoryEntry[];
-}
 
 /**
  * Persists instances after every macrostep: the snapshot, status and history in one versioned write per
  * instance at a time. Writes are coalesced per microtask; a task attempt starts only once the snapshot
  * that started it is stored (`whenDurable`), so a crash never forgets a step that ran to completion.
  */
-export class WriteScheduler {
+export class WriteScheduler implements WriteOwner {
   private readonly instances = new Map<string, InstanceWriter>();
   private writes = 0;
   private readonly queued: Array<() => void> = [];
