@@ -92,6 +92,7 @@ function stepToDsl(step: RuntimeFlowStep): FlowStep {
 /** Turns a flow built in code (FlowStepType steps) into the DSL's flow form. Functions are kept. */
 export function convertFlowToDsl(flow: RuntimeFlow): FlowDefinition & { id: string } {
   const out: FlowDefinition & { id: string } = { id: flow.id, steps: flow.steps.map(stepToDsl) };
+  if (flow.name !== undefined) out.name = flow.name;
   if (flow.description !== undefined) out.description = flow.description;
   if (flow.trigger !== undefined) out.trigger = flow.trigger;
   if (flow.onError !== undefined) out.onError = flow.onError;
@@ -158,7 +159,7 @@ export interface OlderDslFlow {
  * @throws UsageError (`INVALID_ARGUMENT`) for an older decision whose branches name no step of the flow, share
  * a step, number more than two, or contain the decision itself.
  */
-export function convertDslToFlow(flow: (FlowDefinition & { id: string; name?: string }) | OlderDslFlow): RuntimeFlow {
+export function convertDslToFlow(flow: (FlowDefinition & { id: string }) | OlderDslFlow): RuntimeFlow {
   const raw = flow.steps as unknown as Array<Record<string, unknown>>;
   const steps = hasOlderDecisions(raw) ? foldOlderDecisions(flow.id, raw, (step) => stepFromDsl(step as unknown as FlowStep)) : (flow.steps as FlowStep[]).map(stepFromDsl);
   const out: RuntimeFlow = { id: flow.id, steps };
