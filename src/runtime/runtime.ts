@@ -48,6 +48,21 @@ export class ReactiveSystemRuntime {
     if (!this.options.store) void this.host.open();
   }
 
+  /** The system's `id`. */
+  getSystemId(): string {
+    return this.model.systemId;
+  }
+
+  /** The system's `version`. @default '1.0.0' when the document gives none */
+  getSystemVersion(): string {
+    return this.model.systemVersion;
+  }
+
+  /** Whether the system declares the process. */
+  hasProcess(processId: string): boolean {
+    return this.model.hasProcess(processId);
+  }
+
   // ─── where instances live ───────────────────────────────────────────────────
 
   /**
@@ -130,13 +145,22 @@ export class ReactiveSystemRuntime {
 
   // ─── tasks and flows ────────────────────────────────────────────────────────
 
-  /** Registers the function that runs a task; it is called with the task's input alone. */
+  /**
+   * Registers the function that runs a task; it is called with the task's input alone. A system that declares
+   * tasks takes implementations of those only (`UNKNOWN_TASK`, with a did-you-mean); one that declares none takes any id.
+   */
   registerTaskImplementation(taskId: string, implementation: TaskImplementation): void {
     this.model.tasks.register(taskId, implementation);
   }
 
+  /** Registers several implementations at once: all of them, or none when one is refused. */
   registerTaskImplementations(implementations: Record<string, TaskImplementation>): void {
-    for (const [taskId, implementation] of Object.entries(implementations)) this.registerTaskImplementation(taskId, implementation);
+    this.model.tasks.registerAll(implementations);
+  }
+
+  /** Whether the system has the task: it declares it, or (a system that declares no tasks) an implementation is registered. */
+  hasTask(taskId: string): boolean {
+    return this.model.tasks.has(taskId);
   }
 
   /**
