@@ -3,6 +3,8 @@ export { ReactiveSystemRuntime } from './runtime/runtime.js';
 export type { TaskExecutionResult, FlowHandle, StartFlowOptions, CreateProcessOptions } from './runtime/runtime.js';
 export type { RuntimeOptions, RuntimeLogger, Clock } from './runtime/options.js';
 export type { EventHandler, EventMeta } from './runtime/event-handlers.js';
+export { getEventContext } from './runtime/event-context.js';
+export type { EventContext } from './runtime/event-context.js';
 export type { TaskImplementation } from './runtime/task-runner.js';
 export { getTaskContext } from './runtime/task-context.js';
 export type { TaskContext } from './runtime/task-context.js';

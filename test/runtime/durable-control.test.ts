@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, ReactiveSystemRuntime, defineSystem, getTaskContext, type FlowDefinition, type SystemDefinition } from '../../src/index.js';
+import { MemoryStore, ReactiveSystemRuntime, defineSystem, getEventContext, getTaskContext, type FlowDefinition, type SystemDefinition } from '../../src/index.js';
 import { createClock, deferred, settle, stateText } from '../support/time.js';
 
 const quiet = { warn: () => undefined, error: () => undefined };
@@ -23,7 +23,7 @@ function boot(store: MemoryStore, clock: ReturnType<typeof createClock>, documen
     ship: () => (calls.push('ship'), { tracking: 'T1' }),
     label: () => (calls.push('label'), { label: 'L1' }),
   });
-  runtime.registerEventHandler('*', (_payload, meta) => void events.push(meta.type));
+  runtime.registerEventHandler('*', () => void events.push(getEventContext().type));
   return runtime;
 }
 
