@@ -97,7 +97,7 @@ export type {
   DocumentShape,
   LegacySystemDefinition,
 } from './dsl/migrate/index.js';
-export type { RuntimeFlow, RuntimeFlowStep } from './dsl/programmatic-flow.js';
+export type { RuntimeFlow, RuntimeFlowStep, InputMapping, TaskExecutionOptions } from './dsl/programmatic-flow.js';
 export { parseExpression, findExpressionError } from './dsl/expression/index.js';
 export { compileExpression } from '../machines/expression.js';
 
