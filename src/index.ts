@@ -1,6 +1,7 @@
 // The public API of runtime-core.
 export { ReactiveSystemRuntime } from './runtime/runtime.js';
 export type { TaskExecutionResult, FlowHandle, StartFlowOptions, CreateProcessOptions } from './runtime/runtime.js';
+export type { FlowRunOptions } from './runtime/flow-variants.js';
 export type { RuntimeOptions, RuntimeLogger, Clock } from './runtime/options.js';
 export type { EventHandler, EventMeta } from './runtime/event-handlers.js';
 export { getEventContext } from './runtime/event-context.js';

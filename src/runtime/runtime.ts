@@ -53,7 +53,7 @@ export class ReactiveSystemRuntime {
     return this.model.systemId;
   }
 
-  /** The system's `version`. @default '1.0.0' when the document gives none */
+  /** The system's `version` ('1.0.0' when the document gives none). */
   getSystemVersion(): string {
     return this.model.systemVersion;
   }
@@ -145,10 +145,7 @@ export class ReactiveSystemRuntime {
 
   // ─── tasks and flows ────────────────────────────────────────────────────────
 
-  /**
-   * Registers the function that runs a task; it is called with the task's input alone. A system that declares
-   * tasks takes implementations of those only (`UNKNOWN_TASK`, with a did-you-mean); one that declares none takes any id.
-   */
+  /** Registers the function that runs a task, called with its input alone. A system with tasks takes only those (`UNKNOWN_TASK`). */
   registerTaskImplementation(taskId: string, implementation: TaskImplementation): void {
     this.model.tasks.register(taskId, implementation);
   }
@@ -182,7 +179,10 @@ export class ReactiveSystemRuntime {
     return this.launcher.startFlow(flowId, input, options);
   }
 
-  /** Runs a flow to its end. Rejects only for programmer errors (unknown flow, invalid input). */
+  /**
+   * Runs a flow to its end; `{ continueOnError, taskExecutionOptions: { timeout, maxRetries } }` apply to every step of
+   * this run. Rejects only for programmer errors (unknown flow, invalid input or options).
+   */
   async executeFlow(flowId: string, input?: unknown, options?: StartFlowOptions): Promise<FlowExecutionResult> {
     return this.launcher.startFlow(flowId, input, options).result();
   }
