@@ -1,8 +1,11 @@
 // The public API of runtime-core.
 export { ReactiveSystemRuntime } from './runtime/runtime.js';
 export type { TaskExecutionResult, FlowHandle, StartFlowOptions, CreateProcessOptions } from './runtime/runtime.js';
+export type { FlowRunOptions } from './runtime/flow-variants.js';
 export type { RuntimeOptions, RuntimeLogger, Clock } from './runtime/options.js';
 export type { EventHandler, EventMeta } from './runtime/event-handlers.js';
+export { getEventContext } from './runtime/event-context.js';
+export type { EventContext } from './runtime/event-context.js';
 export type { TaskImplementation } from './runtime/task-runner.js';
 export { getTaskContext } from './runtime/task-context.js';
 export type { TaskContext } from './runtime/task-context.js';
@@ -95,7 +98,7 @@ export type {
   DocumentShape,
   LegacySystemDefinition,
 } from './dsl/migrate/index.js';
-export type { RuntimeFlow, RuntimeFlowStep } from './dsl/programmatic-flow.js';
+export type { RuntimeFlow, RuntimeFlowStep, InputMapping, TaskExecutionOptions } from './dsl/programmatic-flow.js';
 export { parseExpression, findExpressionError } from './dsl/expression/index.js';
 export { compileExpression } from '../machines/expression.js';
 

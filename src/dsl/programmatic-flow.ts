@@ -1,5 +1,6 @@
 import { foldOlderDecisions, hasOlderDecisions, type OlderFlowStep } from './older-flow-shape.js';
-import type { ConditionFunction, Duration, Expression, FlowDefinition, FlowStep } from './schema.js';
+import { UsageError } from '../errors.js';
+import type { ConditionFunction, Duration, Expression, ExpressionFunction, FlowDefinition, FlowStep, RetryPolicy } from './schema.js';
 
 /** Step types of programmatic flows; the values are the DSL's step type strings, so both forms are one model. */
 export const FlowStepType = {
@@ -13,6 +14,17 @@ export const FlowStepType = {
 } as const;
 export type FlowStepType = (typeof FlowStepType)[keyof typeof FlowStepType];
 
+/** The function form of a task step's input, as the original shapes it: `previousOutputs.<stepId>` holds earlier outputs. */
+export type InputMapping = (flowInput: unknown, previousOutputs: Record<string, unknown>) => unknown;
+
+/** A task's timeout and retry count for one step, or (`executeFlow`'s `taskExecutionOptions`) for every step of a run. */
+export interface TaskExecutionOptions {
+  /** Per attempt; overrides the task's `timeout`. @default the task's */
+  timeout?: Duration;
+  /** Retries after the first attempt (`0`: one attempt); overrides the task's `retry.maxAttempts`. @default the task's */
+  maxRetries?: number;
+}
+
 /** A step of a flow built in code, in the original Runtime Core's shape. */
 export interface RuntimeFlowStep {
   id: string;
@@ -22,6 +34,10 @@ export interface RuntimeFlowStep {
   taskId?: string;
   /** TASK: a fixed input, or a function of the scope. @default the flow's input */
   input?: unknown;
+  /** TASK: the input as a function of the flow's input and earlier outputs; wins over `input`. */
+  inputMapping?: InputMapping;
+  /** TASK: this step's timeout and retry count, over the task's (`retry.maxAttempts` = `maxRetries + 1`). */
+  executionOptions?: TaskExecutionOptions;
   /** CONDITION: `(input, previousOutputs) => boolean`, or an expression string. */
   condition?: ConditionFunction | string;
   thenSteps?: RuntimeFlowStep[];
@@ -46,7 +62,7 @@ export interface RuntimeFlow {
 }
 
 /** Fields of the programmatic form; a step may also be written in DSL form (`task`, `then`, `branches`…). */
-const PROGRAMMATIC = new Set(['taskId', 'condition', 'thenSteps', 'elseSteps', 'parallelSteps', 'waitTime']);
+const PROGRAMMATIC = new Set(['taskId', 'condition', 'thenSteps', 'elseSteps', 'parallelSteps', 'waitTime', 'inputMapping', 'executionOptions']);
 
 /** A fixed value as an expression: JSON is a valid expression that evaluates to itself. */
 const literal = (value: unknown): Expression => (typeof value === 'function' ? (value as Expression) : JSON.stringify(value));
@@ -67,6 +83,8 @@ function stepToDsl(step: RuntimeFlowStep): FlowStep {
         out.task = step.taskId;
         if (step.input !== undefined) out.input = literal(step.input);
       }
+      if (step.inputMapping !== undefined) out.input = mappingToExpression(step.id, step.inputMapping);
+      if (step.executionOptions !== undefined) Object.assign(out, executionOptionsToDsl(`Step "${step.id}"`, step.executionOptions, out.retry as RetryPolicy | undefined));
       break;
     case 'condition':
       if (step.condition !== undefined) out.if = step.condition;
@@ -89,9 +107,42 @@ function stepToDsl(step: RuntimeFlowStep): FlowStep {
   return out as unknown as FlowStep;
 }
 
+/**
+ * `inputMapping(flowInput, previousOutputs)` as an expression function of the scope. Its text (what machine hashes
+ * read) is the mapping's, so changing the mapping changes the hash. Saved to a file, it is the wrapper that is
+ * written, and it names the mapping it closes over: keep such flows in code.
+ */
+function mappingToExpression(stepId: string, mapping: InputMapping): ExpressionFunction {
+  if (typeof mapping !== 'function') throw new UsageError(`Step "${stepId}": inputMapping must be a function (flowInput, previousOutputs) => input, got ${typeof mapping}`);
+  const expression: ExpressionFunction = (scope) => mapping(scope.input, scope.steps);
+  const text = `(scope) => (${Function.prototype.toString.call(mapping)})(scope.input, scope.steps)`;
+  Object.defineProperty(expression, 'toString', { value: () => text });
+  return expression;
+}
+
+/**
+ * `{ timeout, maxRetries }` as a task step's `timeout` and `retry.maxAttempts` (the rest of a retry policy is the
+ * task's, or the step's own `retry`).
+ * @throws UsageError (`INVALID_ARGUMENT`) for options that are not an object, or `maxRetries` that is not an integer ≥ 0.
+ */
+export function executionOptionsToDsl(subject: string, options: TaskExecutionOptions, retry?: RetryPolicy): { timeout?: Duration; retry?: RetryPolicy } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UsageError(`${subject}: executionOptions must be an object { timeout?, maxRetries? }`);
+  const out: { timeout?: Duration; retry?: RetryPolicy } = {};
+  if (options.timeout !== undefined) out.timeout = options.timeout;
+  const { maxRetries } = options;
+  if (maxRetries !== undefined) {
+    if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0) {
+      throw new UsageError(`${subject}: maxRetries counts the retries after the first attempt and must be an integer ≥ 0, found ${String(maxRetries)}`);
+    }
+    out.retry = { ...retry, maxAttempts: maxRetries + 1 };
+  }
+  return out;
+}
+
 /** Turns a flow built in code (FlowStepType steps) into the DSL's flow form. Functions are kept. */
 export function convertFlowToDsl(flow: RuntimeFlow): FlowDefinition & { id: string } {
   const out: FlowDefinition & { id: string } = { id: flow.id, steps: flow.steps.map(stepToDsl) };
+  if (flow.name !== undefined) out.name = flow.name;
   if (flow.description !== undefined) out.description = flow.description;
   if (flow.trigger !== undefined) out.trigger = flow.trigger;
   if (flow.onError !== undefined) out.onError = flow.onError;
@@ -158,7 +209,7 @@ export interface OlderDslFlow {
  * @throws UsageError (`INVALID_ARGUMENT`) for an older decision whose branches name no step of the flow, share
  * a step, number more than two, or contain the decision itself.
  */
-export function convertDslToFlow(flow: (FlowDefinition & { id: string; name?: string }) | OlderDslFlow): RuntimeFlow {
+export function convertDslToFlow(flow: (FlowDefinition & { id: string }) | OlderDslFlow): RuntimeFlow {
   const raw = flow.steps as unknown as Array<Record<string, unknown>>;
   const steps = hasOlderDecisions(raw) ? foldOlderDecisions(flow.id, raw, (step) => stepFromDsl(step as unknown as FlowStep)) : (flow.steps as FlowStep[]).map(stepFromDsl);
   const out: RuntimeFlow = { id: flow.id, steps };

@@ -243,6 +243,8 @@ export type FlowStep = TaskStep | ConditionStep | ParallelStep | WaitStep | Even
 export type StepType = FlowStep['type'];
 
 export interface FlowDefinition {
+  /** A name for people; the flow's id is its key in `flows`. */
+  name?: string;
   description?: string;
   /** Event type(s) whose arrival starts the flow with the event payload as input. */
   trigger?: string | string[];
@@ -425,6 +427,7 @@ export const stepSchema: z.ZodType<FlowStep> = z.lazy(() => {
 }) as z.ZodType<FlowStep>;
 
 export const flowSchema = z.strictObject({
+  name: z.string().optional(),
   description: z.string().optional(),
   trigger: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   input: jsonSchemaSchema.optional(),

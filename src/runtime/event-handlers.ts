@@ -1,13 +1,11 @@
+import { runWithEventContext, type EventContext } from './event-context.js';
 import type { RuntimeLogger } from './options.js';
 
-/** What a handler learns besides the payload: the event type, and the instance that emitted it, if one did. */
-export interface EventMeta {
-  type: string;
-  /** The process instance whose `emit` action sent the event. */
-  source?: string;
-}
+/** @deprecated The handler gets the payload alone; read the metadata with `getEventContext()`. */
+export type EventMeta = EventContext;
 
-export type EventHandler = (payload: Record<string, unknown>, event: EventMeta) => void | Promise<void>;
+/** Called with the event's payload alone; `getEventContext()` inside it tells the event's type and source. */
+export type EventHandler = (payload: Record<string, unknown>) => void | Promise<void>;
 
 /** Handlers registered with `registerEventHandler`, by event type (`'*'` receives every event). */
 export class EventHandlers {
@@ -28,11 +26,12 @@ export class EventHandlers {
 
   /** Calls each handler; a handler that throws or rejects is logged and never stops the others. */
   deliver(type: string, payload: Record<string, unknown>, source?: string): void {
-    const meta: EventMeta = source === undefined ? { type } : { type, source };
+    const context: EventContext = source === undefined ? { type } : { type, source };
     for (const key of [type, '*']) {
       for (const handler of this.byType.get(key) ?? []) {
         try {
-          const result = handler(payload, meta);
+          // One argument, as the original calls handlers: `toHaveBeenCalledWith(payload)` holds.
+          const result = runWithEventContext(context, handler, payload);
           if (result && typeof (result as Promise<void>).then === 'function') {
             (result as Promise<void>).catch((error: unknown) => this.report(type, error));
           }

@@ -4,6 +4,7 @@ import type { FlowExecutionResult } from '../../machines/flow-state.js';
 import { InputValidationError, MissingImplementationError, NotFoundError, RuntimeCoreError } from '../errors.js';
 import type { SerializedError } from '../failure.js';
 import { failedFailure } from '../failure.js';
+import type { FlowRunOptions } from './flow-variants.js';
 import type { InstanceHost } from './host/instance-host.js';
 import { checkJsonSchema } from './json-schemas.js';
 import type { SystemModel } from './system-model.js';
@@ -31,7 +32,8 @@ export interface FlowHandle {
   stored(): Promise<void>;
 }
 
-export interface StartFlowOptions {
+/** How to start a flow: its instance id, and the original Runtime Core's run options (`continueOnError`, `taskExecutionOptions`). */
+export interface StartFlowOptions extends FlowRunOptions {
   /** @default `<flowId>-<n>` (with a store, `<flowId>-<uuid>`) */
   instanceId?: string;
 }
@@ -60,8 +62,10 @@ export class InstanceLauncher {
       const issues = checkJsonSchema(flow.input, input, 'input');
       if (issues.length) throw new InputValidationError(`Input of flow "${flowId}"`, issues);
     }
+    // Run options select a variant of the flow, compiled once per distinct options; without them, the flow itself.
+    const definitionId = options.continueOnError === undefined && options.taskExecutionOptions === undefined ? flowId : this.model.runId(flowId, options);
     const instanceId = options.instanceId ?? this.host.newInstanceId(flowId);
-    const started = this.host.start({ kind: 'flow', definitionId: flowId, instanceId, input: { input, instanceId }, created: { input } });
+    const started = this.host.start({ kind: 'flow', definitionId, instanceId, input: { input, instanceId }, created: { input } });
     const host = this.host;
     const { actor } = started;
     return {

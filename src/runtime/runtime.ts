@@ -47,6 +47,21 @@ export class ReactiveSystemRuntime {
     if (!this.options.store) void this.host.open();
   }
 
+  /** The system's `id`. */
+  getSystemId(): string {
+    return this.model.systemId;
+  }
+
+  /** The system's `version` ('1.0.0' when the document gives none). */
+  getSystemVersion(): string {
+    return this.model.systemVersion;
+  }
+
+  /** Whether the system declares the process. */
+  hasProcess(processId: string): boolean {
+    return this.model.hasProcess(processId);
+  }
+
   // ─── where instances live ───────────────────────────────────────────────────
 
   /**
@@ -128,13 +143,19 @@ export class ReactiveSystemRuntime {
 
   // ─── tasks and flows ────────────────────────────────────────────────────────
 
-  /** Registers the function that runs a task; it is called with the task's input alone. */
+  /** Registers the function that runs a task, called with its input alone. A system with tasks takes only those (`UNKNOWN_TASK`). */
   registerTaskImplementation(taskId: string, implementation: TaskImplementation): void {
     this.model.tasks.register(taskId, implementation);
   }
 
+  /** Registers several implementations at once: all of them, or none when one is refused. */
   registerTaskImplementations(implementations: Record<string, TaskImplementation>): void {
-    for (const [taskId, implementation] of Object.entries(implementations)) this.registerTaskImplementation(taskId, implementation);
+    this.model.tasks.registerAll(implementations);
+  }
+
+  /** Whether the system has the task: it declares it, or (a system that declares no tasks) an implementation is registered. */
+  hasTask(taskId: string): boolean {
+    return this.model.tasks.has(taskId);
   }
 
   /**
@@ -156,7 +177,10 @@ export class ReactiveSystemRuntime {
     return this.launcher.startFlow(flowId, input, options);
   }
 
-  /** Runs a flow to its end. Rejects only for programmer errors (unknown flow, invalid input). */
+  /**
+   * Runs a flow to its end; `{ continueOnError, taskExecutionOptions: { timeout, maxRetries } }` apply to every step of
+   * this run. Rejects only for programmer errors (unknown flow, invalid input or options).
+   */
   async executeFlow(flowId: string, input?: unknown, options?: StartFlowOptions): Promise<FlowExecutionResult> {
     return this.launcher.startFlow(flowId, input, options).result();
   }

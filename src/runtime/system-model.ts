@@ -12,6 +12,7 @@ import { SystemValidationError, UsageError } from '../errors.js';
 import type { InstanceKind } from '../persistence/store.js';
 import type { HostedSystem } from './host/actor-runner.js';
 import { machineHash } from './host/machine-hash.js';
+import { flowRunId, flowVariant, parseFlowRunId, type FlowRunOptions } from './flow-variants.js';
 import { TaskRegistry } from './task-registry.js';
 
 /**
@@ -25,6 +26,8 @@ export class SystemModel implements HostedSystem {
   private catalog: MachineCatalog | undefined;
   private readonly hashes = new Map<string, string>();
   private readonly listenSets = new Map<string, ReadonlySet<string>>();
+  /** Ids of the compiled variants of each flow (`executeFlow` options), to compile again when the flow is replaced. */
+  private readonly variants = new Map<string, Set<string>>();
 
   constructor(readonly system: NormalizedSystem) {
     this.tasks = new TaskRegistry(system.tasks ?? {});
@@ -69,7 +72,7 @@ export class SystemModel implements HostedSystem {
 
   machineFor(kind: InstanceKind | 'task', definitionId: string): AnyStateMachine | undefined {
     const catalog = this.built();
-    if (kind === 'flow') return this.flow(definitionId) && catalog.flow(definitionId);
+    if (kind === 'flow') return this.flow(definitionId) || this.hasVariant(definitionId) ? catalog.flow(definitionId) : undefined;
     if (kind === 'process') return catalog.process(definitionId);
     return this.taskMachine(definitionId);
   }
@@ -89,6 +92,7 @@ export class SystemModel implements HostedSystem {
     const key = `${kind}:${definitionId}`;
     let events = this.listenSets.get(key);
     if (!events) {
+      if (kind === 'flow') this.hasVariant(definitionId);
       // The compiler lists them (forEach bodies and sub-flows included); one Set per definition, shared by its instances.
       const definition = kind === 'process' ? this.definitions.processes.get(definitionId) : this.definitions.flows.get(definitionId);
       this.listenSets.set(key, (events = new Set(definition?.listens ?? [])));
@@ -99,7 +103,10 @@ export class SystemModel implements HostedSystem {
   hashOf(kind: InstanceKind, definitionId: string): string {
     const key = `${kind}:${definitionId}`;
     let hash = this.hashes.get(key);
-    if (hash === undefined) this.hashes.set(key, (hash = machineHash(this.definitions, kind, definitionId)));
+    if (hash === undefined) {
+      if (kind === 'flow') this.hasVariant(definitionId);
+      this.hashes.set(key, (hash = machineHash(this.definitions, kind, definitionId)));
+    }
     return hash;
   }
 
@@ -119,11 +126,44 @@ export class SystemModel implements HostedSystem {
     const catalog = this.built();
     catalog.setFlow(id, compileFlowDefinition(id, definition, { tasks, flows: this.definitions.flows }));
     catalog.flow(id);
+    for (const variantId of this.variants.get(id) ?? []) this.compileVariant(variantId);
     // Flows that invoke this one listen to its events too.
     for (const flow of this.definitions.flows.values()) if (flow.subflows.length > 0) assignListens(flow, this.definitions.flows);
     this.hashes.clear();
     this.listenSets.clear();
     return { id, definition };
+  }
+
+  /**
+   * The definition id a run of `flowId` with `options` starts: the flow's own, or that of a variant of it
+   * (continueOnError, task timeout and retry count applied to its steps), compiled once per distinct options.
+   */
+  runId(flowId: string, options: FlowRunOptions): string {
+    const id = flowRunId(flowId, options);
+    if (id !== flowId) this.hasVariant(id);
+    return id;
+  }
+
+  /** Whether `id` is a variant of a flow of the system; compiles it on first use (a run recovered from a store, too). */
+  private hasVariant(id: string): boolean {
+    if (this.variants.get(parseFlowRunId(id)?.flowId ?? '')?.has(id)) return true;
+    return this.compileVariant(id);
+  }
+
+  private compileVariant(id: string): boolean {
+    const parsed = parseFlowRunId(id);
+    const flow = parsed && this.flow(parsed.flowId);
+    if (!parsed || !flow) return false;
+    const definition = flowVariant(flow, parsed.options);
+    const tasks = this.tasks.definitionsFor(definition);
+    // Compiled under the flow's own id (its context's flowId); only the machine id and the catalog key are the variant's.
+    this.built().setFlow(id, compileFlowDefinition(parsed.flowId, definition, { tasks, flows: this.definitions.flows, machineId: id }));
+    let ids = this.variants.get(parsed.flowId);
+    if (!ids) this.variants.set(parsed.flowId, (ids = new Set()));
+    ids.add(id);
+    this.hashes.delete(`flow:${id}`);
+    this.listenSets.delete(`flow:${id}`);
+    return true;
   }
 
   private built(): MachineCatalog {

@@ -1,14 +1,15 @@
 import { ExpressionCache } from '../../machines/expression.js';
 import { collectSteps } from '../dsl/validate-flow.js';
 import type { FlowDefinition, TaskDefinition } from '../dsl/schema.js';
-import { UsageError } from '../errors.js';
+import { didYouMean } from '../dsl/validate-report.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { createBuiltinTask } from './builtin-tasks/index.js';
 import type { TaskImplementation } from './task-runner.js';
 
 /**
- * The tasks a runtime can run: the document's, plus tasks it does not declare but that have an
- * implementation (they run with no schema and no retry). A registered implementation wins over the
- * built-in one a declared task's `implementation` describes.
+ * The tasks a runtime can run: the document's; or, when the document declares no tasks at all, any task
+ * that has an implementation (it runs with no schema and no retry). A registered implementation wins over
+ * the built-in one a declared task's `implementation` describes.
  */
 export class TaskRegistry {
   private readonly implementations = new Map<string, TaskImplementation>();
@@ -21,13 +22,27 @@ export class TaskRegistry {
 
   constructor(private readonly declared: Readonly<Record<string, TaskDefinition>>) {}
 
+  /**
+   * @throws NotFoundError (`UNKNOWN_TASK`, with the closest declared ids) for a task the system does not
+   * declare, when it declares any; UsageError when `implementation` is not a function.
+   */
   register(taskId: string, implementation: TaskImplementation): void {
-    if (typeof implementation !== 'function') {
-      throw new UsageError(`registerTaskImplementation("${taskId}", …) expects a function, got ${implementation === null ? 'null' : typeof implementation}`);
-    }
+    this.assertRegistrable(taskId, implementation);
     this.implementations.set(taskId, implementation);
     this.awaited.get(taskId)?.resolve();
     this.awaited.delete(taskId);
+  }
+
+  /** Registers every implementation, or none when one of them cannot be registered. */
+  registerAll(implementations: Readonly<Record<string, TaskImplementation>>): void {
+    const entries = Object.entries(implementations ?? {});
+    for (const [taskId, implementation] of entries) this.assertRegistrable(taskId, implementation);
+    for (const [taskId, implementation] of entries) this.register(taskId, implementation);
+  }
+
+  /** Whether the system has the task: declared, or, when the system declares no tasks, implemented. */
+  has(taskId: string): boolean {
+    return this.declaresTasks() ? Object.hasOwn(this.declared, taskId) : this.implementations.has(taskId);
   }
 
   /** Resolves once an implementation of `taskId` is registered. */
@@ -76,6 +91,23 @@ export class TaskRegistry {
       if (step.type === 'task') this.definition(step.task);
     }
     return { ...this.adHoc, ...this.declared };
+  }
+
+  private declaresTasks(): boolean {
+    return Object.keys(this.declared).length > 0;
+  }
+
+  private assertRegistrable(taskId: string, implementation: unknown): void {
+    if (typeof taskId !== 'string' || taskId.length === 0) throw new UsageError('registerTaskImplementation(taskId, fn) expects a non-empty task id');
+    if (typeof implementation !== 'function') {
+      throw new UsageError(`registerTaskImplementation("${taskId}", …) expects a function, got ${implementation === null ? 'null' : typeof implementation}`);
+    }
+    // A system that declares its tasks implements those only: an unknown id is a typo or a stale name.
+    if (this.declaresTasks() && !Object.hasOwn(this.declared, taskId)) {
+      const declared = this.declaredIds();
+      const hint = didYouMean(taskId, declared).trim();
+      throw new NotFoundError('task', taskId, declared, `${hint ? `${hint} ` : ''}— a system that declares tasks takes implementations of those only`);
+    }
   }
 
   private builtin(taskId: string): TaskImplementation | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReactiveSystemRuntime, validateSystem, type FlowExecutionResult } from '../../src/index.js';
+import { ReactiveSystemRuntime, getEventContext, validateSystem, type FlowExecutionResult } from '../../src/index.js';
 import system from '../../examples/orders/system.js';
 import { createOrderServices } from '../../examples/orders/tasks.js';
 import { createClock, recordStates } from '../support/time.js';
@@ -24,7 +24,8 @@ function setup() {
   runtime.registerTaskImplementations(services.tasks);
   const processStates = recordStates(runtime.getActor('order'));
   const events: string[] = [];
-  runtime.registerEventHandler('*', (payload, { type }) => {
+  runtime.registerEventHandler('*', () => {
+    const { type } = getEventContext();
     if (!type.startsWith('task.')) events.push(type);
   });
   return { clock, runtime, processStates, events, ...services };

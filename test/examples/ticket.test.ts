@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReactiveSystemRuntime, validateSystem } from '../../src/index.js';
+import { ReactiveSystemRuntime, getEventContext, validateSystem } from '../../src/index.js';
 import system from '../../examples/ticket/system.js';
 import { createSupportServices } from '../../examples/ticket/tasks.js';
 import { createClock, recordStates } from '../support/time.js';
@@ -14,7 +14,10 @@ function setup() {
   const { tasks, sent } = createSupportServices();
   runtime.registerTaskImplementations(tasks);
   const emitted: { type: string; payload: Record<string, unknown>; source?: string }[] = [];
-  for (const type of ['ticket.escalated', 'ticket.closed']) runtime.registerEventHandler(type, (payload, meta) => void emitted.push({ type, payload, ...(meta.source ? { source: meta.source } : {}) }));
+  for (const type of ['ticket.escalated', 'ticket.closed']) runtime.registerEventHandler(type, (payload) => {
+    const meta = getEventContext();
+    emitted.push({ type, payload, ...(meta.source ? { source: meta.source } : {}) });
+  });
   const flows: string[] = [];
   runtime.registerEventHandler('flow.completed', (p) => void flows.push(String(p.flowId)));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, ReactiveSystemRuntime, defineSystem, getTaskContext, type FlowDefinition, type SystemDefinition } from '../../src/index.js';
+import { MemoryStore, ReactiveSystemRuntime, defineSystem, getEventContext, getTaskContext, type FlowDefinition, type SystemDefinition } from '../../src/index.js';
 import { createClock, deferred, settle, stateText } from '../support/time.js';
 
 const quiet = { warn: () => undefined, error: () => undefined };
@@ -18,12 +18,14 @@ const waitThenShip = (extra: FlowDefinition['steps'] = []): SystemDefinition =>
 
 function boot(store: MemoryStore, clock: ReturnType<typeof createClock>, document: SystemDefinition, calls: string[] = [], events: string[] = []) {
   const runtime = new ReactiveSystemRuntime(document, { store, clock, logger: quiet });
-  runtime.registerTaskImplementations({
+  const implementations = {
     pack: () => (calls.push('pack'), { box: 1 }),
     ship: () => (calls.push('ship'), { tracking: 'T1' }),
     label: () => (calls.push('label'), { label: 'L1' }),
-  });
-  runtime.registerEventHandler('*', (_payload, meta) => void events.push(meta.type));
+  };
+  // A system that declares tasks takes implementations of those only: `label` exists in the second version.
+  runtime.registerTaskImplementations(Object.fromEntries(Object.entries(implementations).filter(([taskId]) => Object.hasOwn(document.tasks ?? {}, taskId))));
+  runtime.registerEventHandler('*', () => void events.push(getEventContext().type));
   return runtime;
 }
 

@@ -1,6 +1,6 @@
 import type { InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { ReactiveSystemRuntime, defineSystem, getTaskContext } from '../../src/index.js';
+import { ReactiveSystemRuntime, defineSystem, getEventContext, getTaskContext } from '../../src/index.js';
 import { createClock, settle } from '../support/time.js';
 
 const system = defineSystem({
@@ -47,7 +47,7 @@ describe('lifecycle events', () => {
         throw new Error('nope');
       },
     });
-    rt.registerEventHandler('*', (payload, { type }) => void seen.push(`${type}:${String(payload.flowId ?? payload.taskId)}`));
+    rt.registerEventHandler('*', (payload) => void seen.push(`${getEventContext().type}:${String(payload.flowId ?? payload.taskId)}`));
     await rt.executeFlow('good', {});
     await rt.executeFlow('failing', {});
     await settle();

@@ -122,6 +122,7 @@ function step(value: unknown): Shape {
 }
 
 export const FLOW_FIELDS = {
+  name: data,
   description: data,
   trigger: choice((value) => (Array.isArray(value) ? names : data)),
   input: data,
