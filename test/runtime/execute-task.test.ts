@@ -156,10 +156,13 @@ describe('executeTask', () => {
     expect(() => rt.registerTaskImplementation('plain', 'nope' as never)).toThrow(/expects a function, got string/);
   });
 
-  it('runs a task the document does not declare when it has an implementation', async () => {
-    const { rt } = setup();
+  it('runs a task the document does not declare when it has an implementation, on a system that declares no tasks', async () => {
+    const rt = new ReactiveSystemRuntime(defineSystem({ id: 'bare' }));
     rt.registerTaskImplementation('adHoc', async (input: { x: number }) => input.x + 1);
     expect(await rt.executeTask('adHoc', { x: 1 })).toEqual({ success: true, output: 2, attempts: 1 });
+    // A system that declares its tasks refuses an implementation for one it does not declare (issue 15).
+    const { rt: declared } = setup();
+    expect(() => declared.registerTaskImplementation('adHoc', async () => 1)).toThrow(expect.objectContaining({ code: 'UNKNOWN_TASK' }));
   });
 
   it('shows attempts and backoff as states of the machine', async () => {

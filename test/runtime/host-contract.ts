@@ -37,6 +37,7 @@ export const contractSystem = defineSystem({
       ],
     },
     quick: { steps: [{ id: 'charge', type: 'task', task: 'charge' }] },
+    broken: { steps: [{ id: 'check', type: 'condition', if: 'input.n * 2 > 1', then: [] }] },
   },
 });
 
@@ -135,6 +136,13 @@ export function describeInstanceHost(name: string, setup: () => Promise<HostUnde
       startFlow('quick', 'q1', { amount: 2 });
       expect(await host.result('q1')).toMatchObject({ success: true, output: { charged: 2 } });
       expect(await rejectionCode(host.result('nope'))).toBe('UNKNOWN_INSTANCE');
+    });
+
+    it('settles an instance whose machine fails: its result carries the failure, and the host goes on', async () => {
+      await host.open();
+      const broken = startFlow('broken', 'b1', { n: 'not a number' });
+      expect(await broken.result).toMatchObject({ success: false, error: { name: 'ExpressionError' }, instanceId: 'b1' });
+      expect(await startFlow('quick', 'q2', { amount: 1 }).result).toMatchObject({ success: true });
     });
 
     it('refuses a second instance with the same id, and gives new ids that do not repeat', async () => {

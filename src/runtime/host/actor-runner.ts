@@ -6,7 +6,7 @@ import type { InstanceKind } from '../../persistence/store.js';
 import { flowResultOf, statusOf, type Ending } from '../instance-status.js';
 import type { FinishedInstances, FinishedSummary } from './finished-instances.js';
 import type { RuntimeLogger } from '../options.js';
-import { ActorTable, type LocalInstance, type Settlement } from './actor-table.js';
+import { ActorTable, type InstanceKindInfo, type LocalInstance } from './actor-table.js';
 import type { EventAddress, InstanceSpec, StartedInstance } from './instance-host.js';
 import type { InstanceWriter } from './instance-writer.js';
 
@@ -52,14 +52,28 @@ export class ActorRunner {
     private readonly now: () => number,
   ) {
     this.table = table;
-    this.processSettlement = {
-      table,
-      keep: false,
-      onSettled: (settled, outcome) => {
-        if (outcome.error !== undefined) logger.error(`Process instance "${settled.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
-        this.remember(settled, outcome.error, undefined);
-      },
-    };
+  }
+
+  /** What instances of a process share: one object per process (and per set of events it listens to). */
+  private processInfo(processId: string): InstanceKindInfo {
+    const listens = this.system.listens('process', processId);
+    let info = this.processInfos.get(processId);
+    if (info?.listens !== listens) {
+      info = { kind: 'process', definitionId: processId, listens, table: this.table, onSettled: this.processSettled };
+      this.processInfos.set(processId, info);
+    }
+    return info;
+  }
+
+  private readonly processSettled = (settled: LocalInstance, outcome: { error?: unknown }): void => {
+    if (outcome.error !== undefined) this.logger.error(`Process instance "${settled.instanceId}" crashed`, { error: toSerializedError(outcome.error) });
+    this.remember(settled, outcome.error, undefined, this.takeEnding(settled.instanceId));
+  };
+
+  private takeEnding(instanceId: string): { status: 'cancelled' | 'terminated'; reason: string } | undefined {
+    const ended = this.endings.get(instanceId);
+    this.endings.delete(instanceId);
+    return ended;
   }
 
   /** Starts an instance (or continues one from `snapshot`), its writes going through `writer` if it has one. */
@@ -69,15 +83,12 @@ export class ActorRunner {
     const restored = snapshot !== undefined;
     if (kind === 'process') {
       const instance = this.table.start({
-        kind,
-        definitionId,
+        info: this.processInfo(definitionId),
         instanceId,
         machine,
         input: spec.input,
-        listens: this.system.listens(kind, definitionId),
         ...(restored ? { snapshot } : {}),
         ...(writer ? { writer } : {}),
-        settlement: this.processSettlement,
       });
       return { instanceId, actor: instance.actor, result: Promise.resolve(undefined), instance };
     }
@@ -86,44 +97,41 @@ export class ActorRunner {
     const isFlow = kind === 'flow';
     if (isFlow) this.results.set(instanceId, result);
     const input = (spec.input as { input?: unknown } | undefined)?.input;
+    const onSettled = (settled: LocalInstance, outcome: { error?: unknown }) => {
+      const ended = this.takeEnding(instanceId);
+      const ending: Ending = outcome.error !== undefined ? { crashed: outcome.error } : ended !== undefined ? { terminated: ended.reason } : { stopped: true };
+      const flowResult = flowResultOf(settled.actor.getSnapshot(), instanceId, ending);
+      if (outcome.error !== undefined) this.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
+      if (isFlow) {
+        this.notices.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({
+          flowId: definitionId,
+          instanceId,
+          input,
+          output: flowResult.output,
+          error: flowResult.error,
+          result: flowResult,
+        }));
+        this.results.delete(instanceId);
+        this.remember(settled, outcome.error, flowResult, ended);
+      }
+      resolve(flowResult);
+    };
     const instance = this.table.start({
-      kind,
-      definitionId,
+      info: { kind, definitionId, listens: isFlow ? this.system.listens('flow', definitionId) : NO_LISTENS, table: this.table, onSettled },
       instanceId,
       machine,
       input: spec.input,
-      listens: isFlow ? this.system.listens('flow', definitionId) : NO_LISTENS,
       ...(restored ? { snapshot } : {}),
       ...(writer ? { writer } : {}),
       beforeStart: () => {
         if (isFlow && !restored) this.notices.lifecycle('flow.started', () => ({ flowId: definitionId, instanceId }));
       },
-      settlement: { table: this.table, keep: false, onSettled: (settled, outcome) => {
-        const ended = this.endings.get(instanceId);
-        this.endings.delete(instanceId);
-        const ending: Ending = outcome.error !== undefined ? { crashed: outcome.error } : ended !== undefined ? { terminated: ended.reason } : { stopped: true };
-        const flowResult = flowResultOf(settled.actor.getSnapshot(), instanceId, ending);
-        if (outcome.error !== undefined) this.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
-        if (isFlow) {
-          this.notices.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({
-            flowId: definitionId,
-            instanceId,
-            input,
-            output: flowResult.output,
-            error: flowResult.error,
-            result: flowResult,
-          }));
-          this.results.delete(instanceId);
-          this.remember(settled, outcome.error, flowResult);
-        }
-        resolve(flowResult);
-      } },
     });
     return { instanceId, actor: instance.actor, result, instance };
   }
 
-  /** One settlement for every process instance: an object each would cost memory on every idle instance. */
-  private readonly processSettlement: Settlement;
+  /** What the instances of each process share: an object each would cost memory on every idle instance. */
+  private readonly processInfos = new Map<string, InstanceKindInfo>();
 
   /** The result of a flow running here. */
   runningResult(instanceId: string): Promise<FlowExecutionResult> | undefined {
@@ -140,10 +148,8 @@ export class ActorRunner {
   }
 
   /** Keeps a summary of an instance that finished; its actor can go. */
-  private remember(instance: LocalInstance, crash: unknown, result: FlowExecutionResult | undefined): void {
+  private remember(instance: LocalInstance, crash: unknown, result: FlowExecutionResult | undefined, ended: { status: 'cancelled' | 'terminated'; reason: string } | undefined): void {
     if (this.stopping || instance.kind === 'task') return;
-    const ended = this.endings.get(instance.instanceId);
-    this.endings.delete(instance.instanceId);
     const snapshot = instance.actor.getSnapshot() as { value?: StateValue; context?: unknown };
     const { status, error } = ended
       ? { status: ended.status, error: ended.status === 'terminated' ? terminatedFailure(ended.reason) : cancelledFailure(ended.reason) }

@@ -6,35 +6,51 @@ import type { InstanceEvent, LocalInstances } from './instance-host.js';
 import type { FinishedInstances, FinishedSummary } from './finished-instances.js';
 import type { InstanceWriter } from './instance-writer.js';
 
-/** What happens when an actor finishes; one object per kind of instance (shared by every process), not per instance. */
-export interface Settlement {
+/**
+ * What instances of one definition share: what they are, what they listen to, what happens when one finishes.
+ * One object per process definition (shared by all its instances); one per flow instance (its result is its own).
+ */
+export interface InstanceKindInfo {
+  readonly kind: InstanceKind | 'task';
+  /** The flow, process or task id. */
+  readonly definitionId: string;
+  /** Event types its machine reacts to (the compiler lists them). */
+  readonly listens: ReadonlySet<string>;
   readonly table: ActorTable;
   readonly onSettled: (instance: LocalInstance, outcome: { output?: unknown; error?: unknown }) => void;
-  /** Processes stay readable (their final state) after they finish; flows are forgotten. */
-  readonly keep: boolean;
 }
 
 /**
  * An instance whose actor runs in this process. It is also the observer that learns when its actor finishes:
- * one object per idle instance rather than a record plus an observer.
+ * one object per idle instance rather than a record plus an observer, and what instances of a definition
+ * share lives in one `InstanceKindInfo`.
  */
 export class LocalInstance {
   /** Set once the actor exists. */
   actor!: Actor<AnyStateMachine>;
-  private settlement: Settlement | undefined;
+  private settled = false;
 
   constructor(
-    readonly kind: InstanceKind | 'task',
-    readonly instanceId: string,
-    /** The flow, process or task id. */
-    readonly definitionId: string,
-    /** Event types its machine reacts to (the compiler lists them). */
-    readonly listens: ReadonlySet<string>,
+    private readonly info: InstanceKindInfo,
     /** Its writes, when the host keeps state in a store. */
     readonly writer: InstanceWriter | undefined,
-    settlement: Settlement,
-  ) {
-    this.settlement = settlement;
+  ) {}
+
+  get kind(): InstanceKind | 'task' {
+    return this.info.kind;
+  }
+
+  get definitionId(): string {
+    return this.info.definitionId;
+  }
+
+  get listens(): ReadonlySet<string> {
+    return this.info.listens;
+  }
+
+  /** The actor's id. */
+  get instanceId(): string {
+    return this.actor.id;
   }
 
   /** @internal the actor reached a final state or was stopped. */
@@ -42,31 +58,30 @@ export class LocalInstance {
     this.settle({ output: this.actor.getSnapshot().output });
   }
 
-  /** @internal the actor failed. */
-  error(error: unknown): void {
+  /**
+   * @internal the actor failed. A bound function, not a method: XState calls an observer's `error` detached from
+   * it (`const listener = observer.error; listener(err)`), while it calls `complete` as a method.
+   */
+  readonly error = (error: unknown): void => {
     this.settle({ error });
-  }
+  };
 
   private settle(outcome: { output?: unknown; error?: unknown }): void {
-    const settlement = this.settlement;
-    if (!settlement) return;
-    this.settlement = undefined;
-    settlement.table.settled(this, settlement.keep);
-    settlement.onSettled(this, outcome);
+    if (this.settled) return;
+    this.settled = true;
+    this.info.table.settled(this);
+    this.info.onSettled(this, outcome);
   }
 }
 
 export interface ActorSpec {
-  kind: InstanceKind | 'task';
-  definitionId: string;
+  /** What it is, and what happens once the actor finishes: done, error or stopped. */
+  info: InstanceKindInfo;
   instanceId: string;
   machine: AnyStateMachine;
   input: unknown;
-  listens: ReadonlySet<string>;
   /** Runs after the instance is registered, before its actor starts (and maybe runs its first task). */
   beforeStart?: (instance: LocalInstance) => void;
-  /** What happens once the actor finishes: done, error or stopped. */
-  settlement: Settlement;
   /** A persisted snapshot to continue from (recovery). */
   snapshot?: unknown;
   writer?: InstanceWriter;
@@ -121,7 +136,7 @@ export class ActorTable implements LocalInstances {
 
   /** Creates and starts an actor. */
   start(spec: ActorSpec): LocalInstance {
-    const { definitionId, instanceId, machine, input, listens, writer } = spec;
+    const { info, instanceId, machine, input, writer } = spec;
     const existing = this.byId.get(instanceId);
     if (existing) throw new RuntimeCoreError('DUPLICATE_INSTANCE', `An instance with id "${instanceId}" already exists (a ${existing.kind})`);
     const actor = createActor(machine, {
@@ -132,11 +147,11 @@ export class ActorTable implements LocalInstances {
       ...(spec.snapshot === undefined ? {} : { snapshot: spec.snapshot as Snapshot<unknown> }),
       logger: this.actorLogger,
     });
-    const instance = new LocalInstance(spec.kind, instanceId, definitionId, listens, writer, spec.settlement);
+    const instance = new LocalInstance(info, writer);
     instance.actor = actor;
     writer?.bind(actor, spec.snapshot !== undefined);
     this.byId.set(instanceId, instance);
-    if (listens.size > 0) this.group(listens).add(instance);
+    if (info.listens.size > 0) this.group(info.listens).add(instance);
     observe(actor, instance);
     spec.beforeStart?.(instance);
     actor.start();
@@ -165,13 +180,13 @@ export class ActorTable implements LocalInstances {
   /** Removes an instance without settling it (it was ended, or another runtime owns it now). */
   drop(instanceId: string): LocalInstance | undefined {
     const instance = this.byId.get(instanceId);
-    if (instance) this.remove(instance, false);
+    if (instance) this.remove(instance);
     return instance;
   }
 
-  /** @internal called once per instance, by its SettleObserver. */
-  settled(instance: LocalInstance, keep: boolean): void {
-    this.remove(instance, keep);
+  /** @internal called once per instance, when its actor finishes: its summary, if any, is kept elsewhere. */
+  settled(instance: LocalInstance): void {
+    this.remove(instance);
   }
 
   /** Stops every actor (their running tasks see their AbortSignal fire). */
@@ -212,8 +227,8 @@ export class ActorTable implements LocalInstances {
     };
   }
 
-  private remove(instance: LocalInstance, keep: boolean): void {
-    if (!keep) this.byId.delete(instance.instanceId);
+  private remove(instance: LocalInstance): void {
+    if (this.byId.get(instance.instanceId) === instance) this.byId.delete(instance.instanceId);
     this.groups.get(instance.listens)?.delete(instance);
   }
 }
@@ -226,8 +241,9 @@ function sendDeep(actor: AnyActorRef, event: InstanceEvent): void {
 
 /**
  * Makes `instance` an observer of `actor`. XState's `subscribe` wraps an observer in a new object with two bound
- * functions and returns a subscription: about 200 bytes kept per idle instance. Its observers are held in a Set
- * and called as methods, so the instance goes in as it is; `subscribe` stays the fallback if that ever changes.
+ * functions and returns a subscription: about 200 bytes kept per idle instance. Its observers are held in a Set,
+ * `complete` called as a method and `error` detached (the instance's is bound), so the instance goes in as it
+ * is; `subscribe` stays the fallback if that ever changes. test/runtime/hosts.test.ts covers both ways out.
  */
 function observe(actor: Actor<AnyStateMachine>, instance: LocalInstance): void {
   const observers = (actor as unknown as { observers?: unknown }).observers;
