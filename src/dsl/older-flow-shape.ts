@@ -3,7 +3,7 @@
 // with `taskId`. A decision becomes a condition step whose branches hold the steps they name.
 import { UsageError } from '../errors.js';
 import type { ConditionFunction } from './schema.js';
-import type { RuntimeFlowStep } from './programmatic-flow.js';
+import type { RuntimeFlowStep } from './runtime-flow.js';
 
 /** A branch of an older decision: the ids of the steps it runs, in order. */
 export interface OlderDecisionBranch {
