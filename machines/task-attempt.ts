@@ -1,6 +1,6 @@
 import type { ActorLogic, AnyActorRef, EventObject, Snapshot } from 'xstate';
 import { abortedFailure, toSerializedError } from '../src/failure.js';
-import type { MachineEnvironment } from './environment.js';
+import type { MachineEnvironment, TaskAttemptRequest } from './environment.js';
 
 export interface TaskAttemptInput {
   taskId: string;
@@ -14,7 +14,53 @@ export type TaskAttemptSnapshot = Snapshot<unknown> & { input: TaskAttemptInput 
 
 const RESOLVE = 'xstate.task.resolve';
 const REJECT = 'xstate.task.reject';
-const controllers = new WeakMap<AnyActorRef, AbortController>();
+
+/**
+ * The request of one running attempt. Its AbortSignal and idempotency key are made on first read: most
+ * tasks read neither, and an AbortSignal is the dearest object an attempt would otherwise allocate.
+ */
+class AttemptRequest implements TaskAttemptRequest {
+  readonly taskId: string;
+  readonly input: unknown;
+  readonly attempt: number;
+  readonly instanceId: string;
+  readonly stepId: string;
+  private controller: AbortController | undefined = undefined;
+  private stopped = false;
+
+  constructor(from: TaskAttemptInput) {
+    this.taskId = from.taskId;
+    this.input = from.input;
+    this.attempt = from.attempt;
+    this.instanceId = from.instanceId;
+    this.stepId = from.stepId;
+  }
+
+  get idempotencyKey(): string {
+    return `${this.instanceId}/${this.stepId}/${this.attempt}`;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.stopped) this.controller.abort(abortedFailure('The task attempt was stopped'));
+    }
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.stopped;
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.controller?.abort(abortedFailure('The task attempt was stopped'));
+  }
+}
+
+// As XState's `fromPromise` keeps its AbortControllers: by actor, until the attempt settles or stops.
+const running = new WeakMap<AnyActorRef, AttemptRequest>();
 
 /**
  * One attempt of a task, as an actor: like `fromPromise`, but it asks the environment to run the task,
@@ -25,28 +71,23 @@ export function createTaskAttemptLogic(env: MachineEnvironment): ActorLogic<Task
     getInitialSnapshot: (_scope, input) => ({ status: 'active', output: undefined, error: undefined, input }),
     start: (snapshot, { self }) => {
       if (snapshot.status !== 'active' || !snapshot.input) return;
-      const request = snapshot.input;
-      const controller = new AbortController();
-      controllers.set(self, controller);
+      const request = new AttemptRequest(snapshot.input);
+      running.set(self, request);
       let pending: Promise<unknown>;
       try {
-        pending = env.runTask({
-          ...request,
-          idempotencyKey: `${request.instanceId}/${request.stepId}/${request.attempt}`,
-          signal: controller.signal,
-        });
+        pending = env.runTask(request);
       } catch (thrown) {
         pending = Promise.reject(thrown);
       }
       pending.then(
         (output) => {
           if (self.getSnapshot().status !== 'active') return;
-          controllers.delete(self);
+          running.delete(self);
           self.send({ type: RESOLVE, data: output } as EventObject);
         },
         (thrown: unknown) => {
           if (self.getSnapshot().status !== 'active') return;
-          controllers.delete(self);
+          running.delete(self);
           self.send({ type: REJECT, data: toSerializedError(thrown) } as EventObject);
         },
       );
@@ -56,13 +97,13 @@ export function createTaskAttemptLogic(env: MachineEnvironment): ActorLogic<Task
       const data = (event as { data?: unknown }).data;
       switch (event.type) {
         case RESOLVE:
-          return { ...snapshot, status: 'done', output: data, input: undefined };
+          return { status: 'done', output: data, error: undefined, input: undefined };
         case REJECT:
-          return { ...snapshot, status: 'error', error: data, input: undefined };
+          return { status: 'error', output: undefined, error: data, input: undefined };
         case 'xstate.stop': {
-          controllers.get(self)?.abort(abortedFailure('The task attempt was stopped'));
-          controllers.delete(self);
-          return { ...snapshot, status: 'stopped', input: undefined };
+          running.get(self)?.stop();
+          running.delete(self);
+          return { status: 'stopped', output: undefined, error: undefined, input: undefined };
         }
         default:
           return snapshot;
