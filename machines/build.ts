@@ -17,8 +17,7 @@ const isMapperRef = (value: unknown): value is MapperRef =>
 function mapperFn(ref: MapperRef, mappers: Record<string, Mapper>): (args: never) => unknown {
   const mapper = mappers[ref.$mapper];
   if (!mapper) throw new UsageError(`The machine config names an unknown mapper "${ref.$mapper}"; known mappers: ${Object.keys(mappers).join(', ')}`);
-  const params = ref.params ?? {};
-  return (args: never) => mapper(args, params);
+  return mapper(ref.params ?? {}) as (args: never) => unknown;
 }
 
 /** Replaces `$mapper` references, the only functions XState needs inline, by the named mappers. */

@@ -9,10 +9,15 @@ export interface TaskAttemptRequest {
   /** Flow or process instance the attempt belongs to. */
   instanceId: string;
   stepId: string;
-  /** Stable across restarts: `instanceId/stepId/attempt`. */
-  idempotencyKey: string;
-  /** Fires when the attempt times out, is cancelled or its instance stops. */
-  signal: AbortSignal;
+  /** Stable across restarts: `instanceId/stepId/attempt`. Computed on read. */
+  readonly idempotencyKey: string;
+  /**
+   * Fires when the attempt times out, is cancelled or its instance stops. Made on first read (it is the
+   * dearest part of an attempt): read `aborted` to learn whether the attempt stopped without making it.
+   */
+  readonly signal: AbortSignal;
+  /** Whether the attempt was stopped (timeout, cancel, instance stopped); the same as `signal.aborted`. */
+  readonly aborted: boolean;
 }
 
 /** What compiled machines need from the outside world; the runtime supplies it. */

@@ -90,10 +90,14 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
       if (previous?.error) record.error = previous.error;
       return { stepStatus: withRecord(context, params.step, record) };
     }),
-    stepSucceeded: assign(({ context, event }: Args, params: OutputParams) => ({
-      steps: { ...context.steps, [params.step]: stepOutput(context, event, params) },
-      stepStatus: withRecord(context, params.step, { status: 'completed', attempts: context.stepStatus[params.step]?.attempts ?? 1 }),
-    })),
+    stepSucceeded: assign(({ context, event }: Args, params: OutputParams) => {
+      const step = params.step;
+      const steps = { ...context.steps };
+      steps[step] = params.output === undefined ? event.output : stepOutput(context, event, params);
+      const stepStatus = { ...context.stepStatus };
+      stepStatus[step] = { status: 'completed', attempts: stepStatus[step]?.attempts ?? 1 };
+      return { steps, stepStatus };
+    }),
     attemptFailed: assign(({ context, event }: Args, params: StepParams & { source: string; timeoutMs?: number }) => {
       const previous = context.stepStatus[params.step];
       const error = errorFromEvent(event, params.source, params.step, params.timeoutMs);
@@ -122,8 +126,8 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
       ({ context: ctx, enqueue }, params: StepParams & { task: string; policy: CompiledRetryPolicy & { maxDelayMs: number | null } }) => {
         const context = ctx as FlowContext;
         const previous = context.stepStatus[params.step] ?? { status: 'running' as const, attempts: 1 };
-        const policy = { ...params.policy, maxDelayMs: params.policy.maxDelayMs ?? undefined } as CompiledRetryPolicy;
-        const delayMs = retryDelayMs(policy, previous.attempts, env.random);
+        // `maxDelayMs: null` (JSON for "none") reads as none there too.
+        const delayMs = retryDelayMs(params.policy as CompiledRetryPolicy, previous.attempts, env.random);
         enqueue.assign({ stepStatus: withRecord(context, params.step, { ...previous, delayMs }) });
         enqueue(() =>
           env.emit('task.retrying', {

@@ -69,9 +69,11 @@ export interface FlowExecutionResult {
 export function stepResults(context: FlowContext | undefined): Record<string, StepResult> {
   const steps: Record<string, StepResult> = {};
   if (!context) return steps;
-  for (const [id, record] of Object.entries(context.stepStatus)) {
+  const { stepStatus, steps: outputs } = context;
+  for (const id in stepStatus) {
+    const record = stepStatus[id] as StepRecord;
     const result: StepResult = { status: record.status, attempts: record.attempts };
-    if (id in context.steps) result.output = context.steps[id];
+    if (id in outputs) result.output = outputs[id];
     if (record.error) result.error = record.error;
     steps[id] = result;
   }
