@@ -72,13 +72,13 @@ export function createTaskRunner(deps: TaskRunnerDependencies) {
       const issues = checkJsonSchema(definition.output, output, 'output');
       if (issues.length) throw invalidOutputFailure('INVALID_OUTPUT', `Output of task "${request.taskId}" does not match its schema: ${issueList(issues)}`);
     }
-    if (!request.signal.aborted) notice('task.completed', request);
+    if (!request.aborted) notice('task.completed', request);
     return output;
   };
 
   const failed = (request: TaskAttemptRequest, thrown: unknown): SerializedError => {
     const error = toSerializedError(thrown);
-    if (!request.signal.aborted) notice('task.failed', request, error);
+    if (!request.aborted) notice('task.failed', request, error);
     return error;
   };
 

@@ -234,7 +234,7 @@ export class StoreHost implements InstanceHost, RecoveryTarget {
   }
 
   private assertNotStopped(request: TaskAttemptRequest): void {
-    if (request.signal.aborted) throw abortedFailure('The task attempt was stopped before it started');
+    if (request.aborted) throw abortedFailure('The task attempt was stopped before it started');
   }
 
   /** Stopping is not an ending: the store keeps each instance where it was, for the next runtime to recover. */
