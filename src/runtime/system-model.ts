@@ -61,6 +61,10 @@ export class SystemModel implements HostedSystem {
     return [...this.definitions.processes.keys()];
   }
 
+  flowIdOf(definitionId: string): string {
+    return parseFlowRunId(definitionId)?.flowId ?? definitionId;
+  }
+
   hasProcess(processId: string): boolean {
     return this.definitions.processes.has(processId);
   }

@@ -20,6 +20,8 @@ export interface HostedSystem {
   /** sha256 of the compiled machine (and all it invokes). */
   hashOf(kind: InstanceKind, definitionId: string): string;
   processIds(): string[];
+  /** The flow a definition id runs: itself, or the flow a variant (run options of `executeFlow`) was made from. */
+  flowIdOf(definitionId: string): string;
 }
 
 /** Lifecycle notices (`flow.started`, `flow.completed`, …): cheap when nobody listens. */
@@ -104,7 +106,7 @@ export class ActorRunner {
       if (outcome.error !== undefined) this.logger.error(`Flow instance "${instanceId}" crashed`, { error: flowResult.error });
       if (isFlow) {
         this.notices.lifecycle(flowResult.success ? 'flow.completed' : 'flow.failed', () => ({
-          flowId: definitionId,
+          flowId: this.system.flowIdOf(definitionId),
           instanceId,
           input,
           output: flowResult.output,
@@ -124,7 +126,7 @@ export class ActorRunner {
       ...(restored ? { snapshot } : {}),
       ...(writer ? { writer } : {}),
       beforeStart: () => {
-        if (isFlow && !restored) this.notices.lifecycle('flow.started', () => ({ flowId: definitionId, instanceId }));
+        if (isFlow && !restored) this.notices.lifecycle('flow.started', () => ({ flowId: this.system.flowIdOf(definitionId), instanceId }));
       },
     });
     return { instanceId, actor: instance.actor, result, instance };
