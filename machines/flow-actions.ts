@@ -1,6 +1,6 @@
 import { assign, enqueueActions, type AnyEventObject } from 'xstate';
 import { retryDelayMs, type CompiledRetryPolicy } from '../src/dsl/retry-policy.js';
-import { cancelledFailure, failedFailure, toSerializedError, type SerializedError } from '../src/failure.js';
+import { type SerializedError, cancelledFailure, expressionFailure, failedFailure, toSerializedError } from '../src/failure.js';
 import type { MachineEnvironment } from './environment.js';
 import { errorFromEvent, type FlowContext, type FlowExecutionResult, type StepRecord } from './flow-state.js';
 import { flowScope, type ExpressionParams, type MachineExpressions } from './scope.js';
@@ -150,7 +150,7 @@ export function flowActions(env: MachineEnvironment, expressions: MachineExpress
         items = expressions.get(params.items)?.(flowScope(ctx, event as AnyEventObject));
         if (!Array.isArray(items)) error = toSerializedError(new TypeError(`forEach "${params.step}": items evaluated to ${describe(items)}, expected an array`));
       } catch (thrown) {
-        error = { name: 'ExpressionError', message: thrown instanceof Error ? thrown.message : String(thrown) };
+        error = expressionFailure(thrown instanceof Error ? thrown.message : String(thrown));
       }
       const list = Array.isArray(items) ? (items as unknown[]) : [];
       const first = Math.min(params.concurrency, list.length);

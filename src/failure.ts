@@ -23,6 +23,7 @@ export const FailureName = {
   invalidInput: 'InputValidationError',
   invalidOutput: 'OutputValidationError',
   needsMigration: 'NeedsMigrationError',
+  expression: 'ExpressionError',
   failed: 'Error',
 } as const;
 
@@ -51,6 +52,9 @@ function safeString(value: unknown): string {
 
 /** A failure with no more to say than a message (`Error`). */
 export const failedFailure = (message: string): SerializedError => ({ name: FailureName.failed, message });
+
+/** An expression of a machine that failed while it was evaluated (a flow fails with it). */
+export const expressionFailure = (message: string): SerializedError => ({ name: FailureName.expression, message });
 
 /** An instance or flow that was cancelled: it ran its way to `cancelled`, or was stopped before it ended. */
 export const cancelledFailure = (message: string): SerializedError => ({ name: FailureName.cancelled, message });

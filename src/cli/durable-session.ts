@@ -1,6 +1,7 @@
 import type { AnyActorRef, InspectionEvent, StateValue } from 'xstate';
 import { ExpressionCache } from '../../machines/expression.js';
 import type { SystemDefinition } from '../dsl/schema.js';
+import { abortedFailure } from '../failure.js';
 import type { SnapshotStore } from '../persistence/store.js';
 import { createBuiltinTask } from '../runtime/builtin-tasks/index.js';
 import type { RecoveryReport } from '../runtime/host/instance-host.js';
@@ -178,7 +179,7 @@ export class DurableSession {
       return new Promise<never>((_resolve, reject) => {
         const stop = () => {
           this.parked.delete(idempotencyKey);
-          reject(Object.assign(new Error(`Task "${taskId}" has no implementation in this command`), { name: 'AbortError' }));
+          reject(abortedFailure(`Task "${taskId}" has no implementation in this command`));
         };
         if (signal.aborted) stop();
         else signal.addEventListener('abort', stop, { once: true });

@@ -1,4 +1,5 @@
 import { PersistenceError, UsageError, type SerializedError } from '../errors.js';
+import { failedFailure } from '../failure.js';
 import type { InstancePage, InstanceRecord, InstanceStatus, InstanceSummary, ListInstancesQuery, SaveRequest, UnreadableInstance } from './store.js';
 
 // Rules every store shares (paging, limits, version checks, JSON), so memory, SQLite and PostgreSQL agree.
@@ -89,7 +90,7 @@ export function toJson(value: unknown, what: string, instanceId: string): string
 export function serializeStoreError(error: unknown): SerializedError {
   if (error instanceof PersistenceError) return { name: error.name, message: error.message, code: error.code };
   if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
+  return failedFailure(String(error));
 }
 
 /** `loadUnfinished`'s answer from raw rows: a row that cannot be read goes to `unreadable` by id, never throws. */

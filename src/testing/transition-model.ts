@@ -1,5 +1,6 @@
 import { createEmptyActor, type ActorLogic, type AnyActorRef, type AnyEventObject, type AnyMachineSnapshot, type AnyStateNode, type AnyTransitionDefinition, type Snapshot } from 'xstate';
 import type { NormalizedSystem } from '../dsl/normalize.js';
+import { failedFailure } from '../failure.js';
 import type { JsonSchema } from '../dsl/schema.js';
 import { applyHints, eventHints, type EventHint } from './guard-analysis.js';
 import { guardsOf, transitionsOf, type MachineTransition } from './machine-transitions.js';
@@ -227,7 +228,7 @@ function generatedOutcomes(taskId: string, system: NormalizedSystem, guards: { s
   );
   if (outputs.length === 0) outputs.push(...basePayloadsOf(definition?.output));
   // A generic failure besides the examples' errors: it takes a failure route no example's error name leads to.
-  errors.push({ name: 'Error', message: `A generated failure of task "${taskId}"` });
+  errors.push(failedFailure(`A generated failure of task "${taskId}"`));
   const variants = (list: string[], base: unknown) => list.flatMap((guard) => eventHints(guard)).map((hints: EventHint[]) => applyHints(base, hints));
   return [
     ...distinct([...outputs, ...variants(guards?.succeeded ?? [], outputs[0])]).map((output) => ({ output })),
