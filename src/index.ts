@@ -61,7 +61,7 @@ export { parseDuration } from './dsl/duration.js';
 export { compileRetryPolicy, retryDelayMs } from './dsl/retry-policy.js';
 export type { CompiledRetryPolicy } from './dsl/retry-policy.js';
 export { FlowStepType, convertFlowToDsl, convertDslToFlow } from './dsl/programmatic-flow.js';
-export { loadSystemFromDsl, DslLoadError, SUPPORTED_EXTENSIONS } from './dsl/load/index.js';
+export { loadSystemFromDsl, loadDslFile, locationsOf, DslLoadError, SUPPORTED_EXTENSIONS } from './dsl/load/index.js';
 export type {
   LoadSystemOptions,
   LoadedSystem,

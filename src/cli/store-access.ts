@@ -1,6 +1,6 @@
 // What the commands that work on stored instances share: the --store option, opening it, and one-line errors with codes.
 import { resolve } from 'node:path';
-import { loadSystemFromDsl } from '../dsl/load/index.js';
+import { loadDslFile } from '../dsl/load/index.js';
 import type { SystemDefinition } from '../dsl/schema.js';
 import { UsageError as ApiUsageError, InputValidationError, NotFoundError, RuntimeCoreError, SystemValidationError } from '../errors.js';
 import { openStore } from '../persistence/open-store.js';
@@ -40,7 +40,7 @@ export function openCliStore(command: string, args: ParsedArgs, io: CliIo, optio
 
 /** Loads the system document, as every command does. */
 export async function loadSystemFile(file: string, args: ParsedArgs, io: CliIo): Promise<SystemDefinition> {
-  const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+  const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
   return system;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RuntimeCoreError } from '../../src/errors.js';
-import { DslLoadError, loadSystemFromDsl, SUPPORTED_EXTENSIONS } from '../../src/dsl/load/index.js';
+import { DslLoadError, loadDslFile, SUPPORTED_EXTENSIONS } from '../../src/dsl/load/index.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'runtime-core-load-errors-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -16,7 +16,7 @@ function write(name: string, text: string): string {
 
 /** The error's code and message, the temp directory written as <tmp>. */
 async function failure(path: string, options: { trusted?: boolean } = {}): Promise<[string, string]> {
-  const error: unknown = await loadSystemFromDsl(path, options).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await loadDslFile(path, options).then(() => undefined, (e: unknown) => e);
   if (!(error instanceof DslLoadError)) throw new Error(`expected a DslLoadError, got ${String(error)}`);
   expect(error).toBeInstanceOf(RuntimeCoreError);
   expect(error.name).toBe('DslLoadError');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DslLoadError, loadSystemFromDsl, type SourceLocations } from '../../src/dsl/load/index.js';
+import { DslLoadError, loadDslFile, type SourceLocations } from '../../src/dsl/load/index.js';
 
 const fixture = (name: string) => relative(process.cwd(), resolve(import.meta.dirname, '../fixtures/load', name));
 const temp = mkdtempSync(join(tmpdir(), 'runtime-core-load-data-'));
@@ -15,7 +15,7 @@ function write(name: string, text: string): string {
 }
 
 async function loadError(path: string): Promise<DslLoadError> {
-  const error: unknown = await loadSystemFromDsl(path).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await loadDslFile(path).then(() => undefined, (e: unknown) => e);
   if (!(error instanceof DslLoadError)) throw new Error(`expected a DslLoadError, got ${String(error)}`);
   return error;
 }
@@ -34,7 +34,7 @@ const shapes = {
 
 describe('.json files', () => {
   it('loads the document, with the location of every node', async () => {
-    const loaded = await loadSystemFromDsl(fixture('system.json'));
+    const loaded = await loadDslFile(fixture('system.json'));
     expect(loaded.system).toStrictEqual(shapes);
     expect(loaded.format).toBe('json');
     const paths = ['', 'tasks.greet', 'tasks.greet.timeout', 'flows.hello.steps[0]', 'flows.hello.steps[0].task', 'flows.hello.steps[0].input'];
@@ -42,14 +42,14 @@ describe('.json files', () => {
   });
 
   it('equals the same document written in TypeScript and YAML', async () => {
-    const [json, yaml, ts] = await Promise.all(['system.json', 'system.yaml', 'shape-define-system.dsl.ts'].map((name) => loadSystemFromDsl(fixture(name))));
+    const [json, yaml, ts] = await Promise.all(['system.json', 'system.yaml', 'shape-define-system.dsl.ts'].map((name) => loadDslFile(fixture(name))));
     expect(json?.system).toStrictEqual(ts?.system);
     expect(yaml?.system).toStrictEqual(ts?.system);
   });
 
   it('accepts a byte order mark and ignores trusted', async () => {
     const file = write('bom.json', '\uFEFF{ "id": "bom" }');
-    const loaded = await loadSystemFromDsl(file, { trusted: true });
+    const loaded = await loadDslFile(file, { trusted: true });
     expect(loaded.system).toStrictEqual({ id: 'bom', version: '1.0.0' });
     expect(at(loaded.locations, 'id')).toBe('1:3');
   });
@@ -110,7 +110,7 @@ describe('.json files', () => {
 
 describe('.yaml and .yml files', () => {
   it('loads the document, with the location of every node', async () => {
-    const loaded = await loadSystemFromDsl(fixture('system.yaml'));
+    const loaded = await loadDslFile(fixture('system.yaml'));
     expect(loaded.system).toStrictEqual(shapes);
     expect(loaded.format).toBe('yaml');
     const paths = ['', 'tasks.greet', 'tasks.greet.timeout', 'flows.hello.steps[0]', 'flows.hello.steps[0].task'];
@@ -122,7 +122,7 @@ describe('.yaml and .yml files', () => {
       'anchors.yml',
       ['id: anchors', 'tasks:', '  a: &policy', '    retry: { maxAttempts: 3 }', '  b: *policy', "events: { 'order.placed': {} }", ''].join('\n'),
     );
-    const loaded = await loadSystemFromDsl(file);
+    const loaded = await loadDslFile(file);
     expect(loaded.system.tasks).toStrictEqual({ a: { retry: { maxAttempts: 3 } }, b: { retry: { maxAttempts: 3 } } });
     expect(loaded.format).toBe('yaml');
     const paths = ['tasks.b', 'tasks.b.retry.maxAttempts', 'tasks.a.retry.maxAttempts', 'events["order.placed"]'];

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertValidSystem } from '../../src/dsl/validate.js';
-import { DslLoadError, loadSystemFromDsl } from '../../src/dsl/load/index.js';
+import { DslLoadError, loadDslFile } from '../../src/dsl/load/index.js';
 
 const fixture = (name: string) => relative(process.cwd(), resolve(import.meta.dirname, '../fixtures/load', name));
 const temp = mkdtempSync(join(tmpdir(), 'runtime-core-load-static-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 async function loadError(path: string, options: { trusted?: boolean } = {}): Promise<DslLoadError> {
-  const error: unknown = await loadSystemFromDsl(path, options).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await loadDslFile(path, options).then(() => undefined, (e: unknown) => e);
   if (!(error instanceof DslLoadError)) throw new Error(`expected a DslLoadError, got ${String(error)}`);
   return error;
 }
@@ -31,7 +31,7 @@ describe('static loading of .ts files', { timeout: 30_000 }, () => {
     ['export default system, where const system = defineSystem({...})', 'shape-const-reference.dsl.ts'],
     ['export { system as default } in a plain .ts file', 'shape-export-as-default.ts'],
   ])('accepts %s', async (_, name) => {
-    const loaded = await loadSystemFromDsl(fixture(name), { validate: false });
+    const loaded = await loadDslFile(fixture(name), { validate: false });
     expect(loaded.system).toStrictEqual(shapes);
     expect(loaded.format).toBe('ts');
     expect(loaded.path).toBe(resolve(fixture(name)));
@@ -40,12 +40,12 @@ describe('static loading of .ts files', { timeout: 30_000 }, () => {
   });
 
   it('validates and normalizes by default', async () => {
-    const loaded = await loadSystemFromDsl(fixture('shape-define-system.dsl.ts'));
+    const loaded = await loadDslFile(fixture('shape-define-system.dsl.ts'));
     expect(loaded.system).toStrictEqual({ ...shapes, version: '1.0.0' });
   });
 
   it('reads every kind of data, and equals what running the file gives', async () => {
-    const loaded = await loadSystemFromDsl(fixture('data-kinds.dsl.ts'), { validate: false });
+    const loaded = await loadDslFile(fixture('data-kinds.dsl.ts'), { validate: false });
     expect(loaded.system.metadata).toStrictEqual({
       identifierKey: 'single',
       'string-key': 'double',
@@ -67,7 +67,7 @@ describe('static loading of .ts files', { timeout: 30_000 }, () => {
   });
 
   it('records where every property and array element is written', async () => {
-    const { locations } = await loadSystemFromDsl(fixture('shape-define-system.dsl.ts'));
+    const { locations } = await loadDslFile(fixture('shape-define-system.dsl.ts'));
     const at = (path: string) => {
       const location = locations.locate(path);
       return location && `${relative(process.cwd(), location.file)}:${location.line}:${location.column}`;
@@ -150,11 +150,11 @@ describe('static loading of .ts files', { timeout: 30_000 }, () => {
       file,
       `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default { id: 'quiet', tasks: { t: {} } };\n`,
     );
-    const loaded = await loadSystemFromDsl(file);
+    const loaded = await loadDslFile(file);
     expect(loaded.system).toEqual({ id: 'quiet', version: '1.0.0', tasks: { t: {} } });
     expect(existsSync(marker)).toBe(false);
     // The same file, trusted, does run: the marker proves the check above could fail.
-    await loadSystemFromDsl(file, { trusted: true });
+    await loadDslFile(file, { trusted: true });
     expect(existsSync(marker)).toBe(true);
   });
 
@@ -164,15 +164,15 @@ describe('static loading of .ts files', { timeout: 30_000 }, () => {
     const error = await loadError(file);
     expect(error.problems.map((p) => p.message)).toEqual(["a computed key ['__proto__']"]);
     writeFileSync(file, `export default { id: 'x', metadata: { "__proto__": { polluted: true } } };`);
-    const { system } = await loadSystemFromDsl(file, { validate: false });
+    const { system } = await loadDslFile(file, { validate: false });
     expect(Object.getPrototypeOf(system.metadata)).toBe(Object.prototype);
     expect(Object.keys(system.metadata ?? {})).toEqual(['__proto__']);
   });
 
   it('loads the orders example statically, equal to the imported module', async () => {
-    const loaded = await loadSystemFromDsl('examples/orders/system.ts');
+    const loaded = await loadDslFile('examples/orders/system.ts');
     const imported = (await import('../../examples/orders/system.js')) as { default: unknown };
-    const raw = await loadSystemFromDsl('examples/orders/system.ts', { validate: false });
+    const raw = await loadDslFile('examples/orders/system.ts', { validate: false });
     expect(raw.system).toStrictEqual(imported.default);
     expect(loaded.system).toStrictEqual(assertValidSystem(imported.default));
   });

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SystemValidationError } from '../../src/errors.js';
-import { DslLoadError, loadSystemFromDsl, type LocatedValidationIssue } from '../../src/dsl/load/index.js';
+import { DslLoadError, loadDslFile, type LocatedValidationIssue } from '../../src/dsl/load/index.js';
 import type { ConditionStep } from '../../src/dsl/schema.js';
 
 const fixture = (name: string) => relative(process.cwd(), resolve(import.meta.dirname, '../fixtures/load', name));
@@ -29,7 +29,7 @@ const scrub = (text: string) => text.replaceAll(temp, '<tmp>');
 
 describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
   it('runs the module with its relative imports, turns zod schemas into JSON Schema and keeps functions', async () => {
-    const loaded = await loadSystemFromDsl(fixture('trusted.dsl.ts'), { trusted: true });
+    const loaded = await loadDslFile(fixture('trusted.dsl.ts'), { trusted: true });
     const { chargeInput } = await import('../fixtures/load/trusted-shared.js');
     expect(loaded.system.tasks?.charge?.input).toStrictEqual(z.toJSONSchema(chargeInput));
     expect(loaded.system.tasks?.charge?.input).toMatchObject({ type: 'object', required: ['amount', 'currency'] });
@@ -40,7 +40,7 @@ describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
   });
 
   it('still reads locations statically where the file allows', async () => {
-    const { locations } = await loadSystemFromDsl(fixture('trusted.dsl.ts'), { trusted: true });
+    const { locations } = await loadDslFile(fixture('trusted.dsl.ts'), { trusted: true });
     const at = (path: string) => {
       const location = locations.locate(path);
       return location && `${location.line}:${location.column}`;
@@ -50,7 +50,7 @@ describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
   });
 
   it('says the same file is not data when it is loaded statically', async () => {
-    const error = await rejection(loadSystemFromDsl(fixture('trusted.dsl.ts')));
+    const error = await rejection(loadDslFile(fixture('trusted.dsl.ts')));
     expect(error).toBeInstanceOf(DslLoadError);
     expect(error.message).toMatchInlineSnapshot(`
       "test/fixtures/load/trusted.dsl.ts is not plain data, so it cannot be loaded without running it (2 constructs):
@@ -65,7 +65,7 @@ describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
       'async.dsl.ts',
       `import { z } from 'zod';\nconst build = async () => ({ id: 'later', events: { ping: { payload: z.object({ n: z.number() }) } } });\nexport default build();\n`,
     );
-    const { system } = await loadSystemFromDsl(file, { trusted: true });
+    const { system } = await loadDslFile(file, { trusted: true });
     expect(system.events?.ping?.payload).toMatchObject({ type: 'object', properties: { n: { type: 'number' } } });
   });
 
@@ -82,7 +82,7 @@ describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
         '',
       ].join('\n'),
     );
-    const error = await rejection(loadSystemFromDsl(file, { trusted: true }));
+    const error = await rejection(loadDslFile(file, { trusted: true }));
     expect(error).toBeInstanceOf(SystemValidationError);
     expect(scrub(error.message)).toMatchInlineSnapshot(`
       "<tmp>/invalid-trusted.dsl.ts is invalid (3 problems):
@@ -102,7 +102,7 @@ describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
     const throwing = write('throws.dsl.ts', "throw new Error('boom');\nexport default { id: 'x' };\n");
     const dated = write('dated.dsl.ts', "import { z } from 'zod';\nexport default {\n  id: 'x',\n  events: { at: { payload: z.date() } },\n};\n");
     const none = write('none.dsl.ts', "export const system = { id: 'x' };\n");
-    const errors = await Promise.all([throwing, dated, none].map((file) => rejection(loadSystemFromDsl(file, { trusted: true }))));
+    const errors = await Promise.all([throwing, dated, none].map((file) => rejection(loadDslFile(file, { trusted: true }))));
     expect(errors.map((e) => [(e as DslLoadError).code, scrub(e.message)])).toMatchInlineSnapshot(`
       [
         [
@@ -130,7 +130,7 @@ describe('trusted loading of .ts files', { timeout: 30_000 }, () => {
 
   it('reports a syntax error before running anything', async () => {
     const file = write('broken-trusted.dsl.ts', "export default { id: 'x', tasks: { a: {} }\n");
-    const error = await rejection(loadSystemFromDsl(file, { trusted: true }));
+    const error = await rejection(loadDslFile(file, { trusted: true }));
     expect((error as DslLoadError).code).toBe('DSL_SYNTAX');
     expect(scrub(error.message)).toMatchInlineSnapshot(`
       "<tmp>/broken-trusted.dsl.ts is not valid TypeScript (1 syntax error):

@@ -6,14 +6,14 @@ import { RuntimeCoreError, SystemValidationError } from '../../src/errors.js';
 import { validateSystem } from '../../src/dsl/validate.js';
 import type { NormalizedSystem } from '../../src/dsl/normalize.js';
 import type { SystemDefinition } from '../../src/dsl/schema.js';
-import { loadSystemFromDsl, type LocatedValidationIssue } from '../../src/dsl/load/index.js';
+import { loadDslFile, type LocatedValidationIssue } from '../../src/dsl/load/index.js';
 
 const fixture = (name: string) => relative(process.cwd(), resolve(import.meta.dirname, '../fixtures/load', name));
 const temp = mkdtempSync(join(tmpdir(), 'runtime-core-load-validation-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 async function validationError(path: string): Promise<SystemValidationError> {
-  const error: unknown = await loadSystemFromDsl(path).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await loadDslFile(path).then(() => undefined, (e: unknown) => e);
   if (!(error instanceof SystemValidationError)) throw new Error(`expected a SystemValidationError, got ${String(error)}`);
   return error;
 }
@@ -80,14 +80,14 @@ describe('validation errors of loaded files', { timeout: 30_000 }, () => {
   });
 
   it('are not raised with validate: false, which returns the document as read', async () => {
-    const loaded = await loadSystemFromDsl(fixture('invalid.yaml'), { validate: false });
+    const loaded = await loadDslFile(fixture('invalid.yaml'), { validate: false });
     expect(loaded.system.flows?.checkout?.steps).toEqual([{ id: 'pay', type: 'task', task: 'chrge' }]);
     expect(loaded.system).not.toHaveProperty('version');
   });
 
   it('type the document by the validate option', () => {
     // Never called: the calls only give their types.
-    const _calls = (validate: boolean) => [loadSystemFromDsl('a.json'), loadSystemFromDsl('a.json', { validate: false }), loadSystemFromDsl('a.json', { validate })] as const;
+    const _calls = (validate: boolean) => [loadDslFile('a.json'), loadDslFile('a.json', { validate: false }), loadDslFile('a.json', { validate })] as const;
     type Loaded<I extends number> = Awaited<ReturnType<typeof _calls>[I]>['system'];
     expectTypeOf<Loaded<0>>().toEqualTypeOf<NormalizedSystem>();
     expectTypeOf<Loaded<1>>().toEqualTypeOf<SystemDefinition>();

@@ -9,7 +9,7 @@ import {
   convertDslToFlow,
   convertFlowToDsl,
   defineSystem,
-  loadSystemFromDsl,
+  loadDslFile,
   saveSystemToDsl,
   validateSystem,
   type RuntimeFlow,
@@ -47,7 +47,7 @@ describe('a flow name', () => {
     const file = join(dir, 'named.json');
     await saveSystemToDsl(system, file);
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).flows.greet)).toEqual(['name', 'description', 'steps']);
-    const { system: loaded } = await loadSystemFromDsl(file);
+    const { system: loaded } = await loadDslFile(file);
     expect(loaded.flows?.greet?.name).toBe('Greet a customer');
   });
 

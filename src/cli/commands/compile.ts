@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { compileSystemDefinitions } from '../../../compiler/system.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from '../../../compiler/types.js';
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import { flagOption, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../io.js';
@@ -59,7 +59,7 @@ Options:
     const args = parseCommandArgs('compile', argv, { out: { type: 'string' }, trusted: { type: 'boolean' } });
     const [file, ...extra] = args.positionals;
     if (!file || extra.length) throw new UsageError('compile: expected exactly one <file> (see runtime-core compile --help)');
-    const { system } = await loadSystemFromDsl(file, { trusted: flagOption(args, 'trusted') });
+    const { system } = await loadDslFile(file, { trusted: flagOption(args, 'trusted') });
     const definitions = compileSystemDefinitions(system);
     const out = resolve(io.cwd, stringOption(args, 'out') ?? 'compiled');
     const groups: Record<string, Map<string, Definition>> = { flows: definitions.flows, processes: definitions.processes, tasks: definitions.tasks };

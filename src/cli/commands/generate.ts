@@ -4,7 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { CodeGenerationError, CodeGenerator } from '../../codegen/index.js';
 import type { CodeGenerationProgress, CodeGeneratorOptions, CodeLanguage, GeneratedCode, GeneratedFlowCode, VerificationReport } from '../../codegen/index.js';
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import type { SystemDefinition } from '../../dsl/schema.js';
 import { flowFileNames, flowTasks } from '../../codegen/flow-files.js';
 import { taskFileNames } from '../../codegen/task-files.js';
@@ -216,7 +216,7 @@ Options:
     if (provider === 'openai' && !process.env.OPENAI_API_KEY && !baseURL && !process.env.OPENAI_BASE_URL) {
       throw new UsageError('generate: the openai provider needs OPENAI_API_KEY in the environment (a key is never taken from a flag), or --base-url for a server that needs none; or use --provider template');
     }
-    const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+    const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
     const subjects = selectSubjects(system, stringOption(args, 'task'), stringOption(args, 'flow'), flagOption(args, 'all'));
     if (subjects.length === 0) {
       io.out(`Nothing to generate in ${file}: no flows, and no tasks that need code`);

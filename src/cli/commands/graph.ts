@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative, resolve } from 'node:path';
 import { compileSystemDefinitions } from '../../../compiler/system.js';
 import type { FlowMachineDefinition, ProcessMachineDefinition } from '../../../compiler/types.js';
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import { toDot } from '../../inspect/dot.js';
 import { layoutMachine } from '../../inspect/layout.js';
 import { toMermaid } from '../../inspect/mermaid.js';
@@ -75,7 +75,7 @@ Options:
     const out = stringOption(args, 'out');
     const format = formatOf(stringOption(args, 'format'), out);
 
-    const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+    const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
     const definitions = compileSystemDefinitions(system);
     const flows = flowsOf(definitions.flows.values());
     const { processes } = definitions;

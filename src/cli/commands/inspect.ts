@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import { RuntimeCoreError } from '../../errors.js';
 import { createInspector, type Inspector } from '../../inspect/inspector.js';
 import { ReactiveSystemRuntime } from '../../runtime/runtime.js';
@@ -83,7 +83,7 @@ Options:
       const input = (await readJsonArgument('--input', stringOption(args, 'input'), io.cwd)) ?? {};
       const tasksModule = stringOption(args, 'tasks');
       const tasks = tasksModule ? await importTasks(tasksModule, io.cwd) : {};
-      const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+      const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
 
       const store = stringOption(args, 'store') === undefined ? undefined : openCliStore('inspect', args, io, { create: true });
       let inspector: Inspector;

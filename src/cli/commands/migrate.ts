@@ -1,4 +1,4 @@
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import { migrateSystem } from '../../dsl/migrate/index.js';
 import { saveSystemToDsl } from '../../dsl/save/index.js';
 import { flagOption, parseCommandArgs, stringOption } from '../args.js';
@@ -24,7 +24,7 @@ Options:
     const args = parseCommandArgs('migrate', argv, { to: { type: 'string' }, write: { type: 'boolean' }, trusted: { type: 'boolean' } });
     const [file, ...extra] = args.positionals;
     if (!file || extra.length) throw new UsageError('migrate: expected exactly one <file> (see runtime-core migrate --help)');
-    const loaded = await loadSystemFromDsl(file, { validate: false, trusted: flagOption(args, 'trusted') });
+    const loaded = await loadDslFile(file, { validate: false, trusted: flagOption(args, 'trusted') });
     const { system, report } = migrateSystem(loaded.system, stringOption(args, 'to'));
     const from = report.fromShape === 'legacy' ? 'the older shape' : `version ${report.fromVersion}`;
     io.out(`${file}: from ${from} to version ${report.toVersion}, ${report.changes.length} change(s), ${report.inexact.length} not exact`);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import { ReactiveSystemRuntime } from '../../runtime/runtime.js';
 import { durationOption, flagOption, parseCommandArgs, readJsonArgument, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -61,12 +61,12 @@ Options:
     const instanceId = stringOption(args, 'instance');
     if (stringOption(args, 'store') !== undefined) {
       return withErrorCodes(io, async () => {
-        const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+        const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
         const store = openCliStore('run', args, io, { create: true });
         return runStoredFlow({ system, store, tasks, flowId, input, instanceId, timeoutMs, json: flagOption(args, 'json'), io });
       });
     }
-    const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+    const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
     const runtime = new ReactiveSystemRuntime(system, { logger: cliLogger(io) });
     runtime.registerTaskImplementations(tasks);
     try {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import type { SystemDefinition } from '../../dsl/schema.js';
 import { runTaskExamples, type TaskExampleResult } from '../../testing/check-examples.js';
 import { UnsupportedTestTargetError } from '../../testing/errors.js';
@@ -138,7 +138,7 @@ Options:
     const samples = readSamples(await readJsonArgument('--samples', stringOption(args, 'samples'), io.cwd));
     const tasksModule = stringOption(args, 'tasks');
     const tasks = tasksModule ? await importTasks(tasksModule, io.cwd) : undefined;
-    const { system } = await loadSystemFromDsl(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
+    const { system } = await loadDslFile(resolve(io.cwd, file), { trusted: flagOption(args, 'trusted') });
 
     const onlyProcess = stringOption(args, 'process');
     const onlyFlow = stringOption(args, 'flow');

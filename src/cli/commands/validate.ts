@@ -1,4 +1,4 @@
-import { loadSystemFromDsl } from '../../dsl/load/index.js';
+import { loadDslFile } from '../../dsl/load/index.js';
 import { flagOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../io.js';
@@ -22,7 +22,7 @@ Options:
     const args = parseCommandArgs('validate', argv, { trusted: { type: 'boolean' } });
     const [file, ...extra] = args.positionals;
     if (!file || extra.length) throw new UsageError('validate: expected exactly one <file> (see runtime-core validate --help)');
-    const { system } = await loadSystemFromDsl(file, { trusted: flagOption(args, 'trusted') });
+    const { system } = await loadDslFile(file, { trusted: flagOption(args, 'trusted') });
     const parts = [
       count(Object.keys(system.processes ?? {}).length, 'process'),
       count(Object.keys(system.flows ?? {}).length, 'flow'),

@@ -1,4 +1,4 @@
-// loadSystemFromDsl: a DSL file (.dsl.ts / .ts, .json, .yaml / .yml) into a validated document and its source locations.
+// loadSystemFromDsl: a DSL file (.dsl.ts / .ts, .json, .yaml / .yml) into a validated document; loadDslFile: with its source locations.
 import type { NormalizedSystem } from '../normalize.js';
 import type { SystemDefinition } from '../schema.js';
 import { readDslFile, type DslFile, type DslFormat } from './dsl-file.js';
@@ -12,7 +12,7 @@ export type { SourceLocation, SourceLocations } from './locations.js';
 export { SUPPORTED_EXTENSIONS } from './dsl-file.js';
 export type { DslFormat } from './dsl-file.js';
 
-/** Options of `loadSystemFromDsl`. */
+/** Options of `loadSystemFromDsl` and `loadDslFile`. */
 export interface LoadSystemOptions {
   /**
    * Import and run a `.ts` file (with tsx) instead of reading it statically: for documents that compute parts of
@@ -49,6 +49,27 @@ const READERS: Record<DslFormat, Reader> = {
   yaml: async (source) => (await import('./json-yaml.js')).readYamlFile(source),
 };
 
+/** Where each loaded document came from, for `locationsOf`: held weakly, so a document let go takes them along. */
+const LOADED = new WeakMap<object, LoadedSystem<NormalizedSystem | SystemDefinition>>();
+
+/**
+ * Loads a system document from a file and resolves the document itself, as the original Runtime Core's README
+ * uses it: `new ReactiveSystemRuntime(await loadSystemFromDsl(path))`. `locationsOf(system)` finds where each
+ * of its parts is written; `loadDslFile` resolves the document with its path, format and locations at once.
+ * Accepts and throws as `loadDslFile` does.
+ */
+export function loadSystemFromDsl(path: string, options?: LoadSystemOptions & { validate?: true }): Promise<NormalizedSystem>;
+export function loadSystemFromDsl(path: string, options: LoadSystemOptions & { validate: false }): Promise<SystemDefinition>;
+export function loadSystemFromDsl(path: string, options?: LoadSystemOptions): Promise<NormalizedSystem | SystemDefinition>;
+export async function loadSystemFromDsl(path: string, options: LoadSystemOptions = {}): Promise<NormalizedSystem | SystemDefinition> {
+  return (await loadDslFile(path, options)).system;
+}
+
+/** The file a document was loaded from (by `loadSystemFromDsl` or `loadDslFile`), with where each part is written. */
+export function locationsOf(system: object): LoadedSystem<NormalizedSystem | SystemDefinition> | undefined {
+  return LOADED.get(system);
+}
+
 /**
  * Loads a system document from a file: `.dsl.ts` or `.ts` (read statically with ts-morph, never run, unless
  * `trusted`), `.json` or `.yaml`/`.yml`; then validates it, every issue pointing at the node it is about.
@@ -57,14 +78,16 @@ const READERS: Record<DslFormat, Reader> = {
  * `DSL_LOAD` (no default export, unsupported extension, the trusted module failed).
  * @throws SystemValidationError (code `SYSTEM_INVALID`) whose issues are LocatedValidationIssues.
  */
-export function loadSystemFromDsl(path: string, options?: LoadSystemOptions & { validate?: true }): Promise<LoadedSystem>;
-export function loadSystemFromDsl(path: string, options: LoadSystemOptions & { validate: false }): Promise<LoadedSystem<SystemDefinition>>;
-export function loadSystemFromDsl(path: string, options?: LoadSystemOptions): Promise<LoadedSystem<NormalizedSystem | SystemDefinition>>;
-export async function loadSystemFromDsl(path: string, options: LoadSystemOptions = {}): Promise<LoadedSystem<NormalizedSystem | SystemDefinition>> {
+export function loadDslFile(path: string, options?: LoadSystemOptions & { validate?: true }): Promise<LoadedSystem>;
+export function loadDslFile(path: string, options: LoadSystemOptions & { validate: false }): Promise<LoadedSystem<SystemDefinition>>;
+export function loadDslFile(path: string, options?: LoadSystemOptions): Promise<LoadedSystem<NormalizedSystem | SystemDefinition>>;
+export async function loadDslFile(path: string, options: LoadSystemOptions = {}): Promise<LoadedSystem<NormalizedSystem | SystemDefinition>> {
   const source = await readDslFile(path);
   const document = await READERS[source.format](source, options);
   const locations = createSourceLocations(source.file, document.positions);
   // Unchecked on request: the caller asked for the document as written.
   const system = options.validate === false ? (document.value as SystemDefinition) : validateLoadedSystem(document.value, locations, source.display);
-  return { system, path: source.file, format: source.format, locations };
+  const loaded = { system, path: source.file, format: source.format, locations };
+  if (typeof system === 'object' && system !== null) LOADED.set(system, loaded);
+  return loaded;
 }
