@@ -103,8 +103,19 @@ describe('version migrations', () => {
         "to": "3.0.0",
       }
     `);
-    const none = thrown(() => migrateSystem({ id: 's' }, '2.0.0', { registry: createMigrationRegistry() }));
+    // With nothing registered from the document's version the version alone is raised, unless strict (below).
+    const none = thrown(() => migrateSystem({ id: 's' }, '2.0.0', { registry: createMigrationRegistry(), strict: true }));
     expect(none.message).toBe('No migration path from version "1.0.0" to "2.0.0"; registered migrations: none');
+  });
+
+  it("raises the version alone when no migration is registered from the document's version, as the original migrateSystem(system, '2.0.0') does", () => {
+    const document = { id: 's', version: '1.0.0', tasks: { charge: {} } };
+    const { system, report } = migrateSystem(document, '2.0.0', { registry: createMigrationRegistry() });
+    expect(system).toEqual({ id: 's', version: '2.0.0', tasks: { charge: {} } });
+    expect(document.version).toBe('1.0.0');
+    expect(report).toMatchObject({ fromVersion: '1.0.0', toVersion: '2.0.0', changes: [{ path: 'version', kind: 'version', message: 'Version 1.0.0 → 2.0.0: version-only change (no migration is registered from 1.0.0)' }] });
+    // The default registry too, as the README's line uses it.
+    expect(migrateSystem(document, '2.0.0').system.version).toBe('2.0.0');
   });
 
   it('a transform that throws: MIGRATION_FAILED naming the step, with the cause and the document before it', () => {

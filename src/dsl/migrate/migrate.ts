@@ -11,6 +11,12 @@ import { MigrationLog, type MigrationChange, type MigrationReport } from './repo
 export interface MigrateOptions {
   /** Where the version migrations come from. @default the registry `registerMigration` adds to */
   registry?: MigrationRegistry;
+  /**
+   * Refuse (`NO_MIGRATION_PATH`) a target version that no chain of registered migrations reaches, instead of
+   * raising the version alone when no migration is registered from the document's version.
+   * @default false
+   */
+  strict?: boolean;
 }
 
 export interface MigrationResult {
@@ -24,10 +30,14 @@ export const LEGACY_STEP = 'legacy → v1';
 /**
  * Brings a document up to date, in two stages that share one report:
  * 1. a document in the older shape of the original Runtime Core (see `detectDocumentShape`) is converted to DSL v1;
- * 2. its `version` is moved to `targetVersion` through the fewest registered migrations, applied in order.
+ * 2. its `version` is moved to `targetVersion` through the fewest registered migrations, applied in order. When
+ *    no migration at all is registered from the document's version, the version alone is raised (as the original
+ *    Runtime Core's `migrateSystem(system, '2.0.0')` does), listed in the report as a version-only change;
+ *    `{ strict: true }` refuses instead.
  * The input is never changed. The result is validated whenever something changed.
  * @param targetVersion @default the document's own version: no version migration
- * @throws MigrationError `NO_MIGRATION_PATH` when no chain of migrations leads to `targetVersion`;
+ * @throws MigrationError `NO_MIGRATION_PATH` when no chain of migrations leads to `targetVersion` though some are
+ * registered from the document's version (skipping them would change the document without them), or with `strict`;
  * `MIGRATION_FAILED` when a transform throws or returns no document, or the result is not a valid document.
  */
 export function migrateSystem(system: unknown, targetVersion?: string, options: MigrateOptions = {}): MigrationResult {
@@ -49,7 +59,9 @@ export function migrateSystem(system: unknown, targetVersion?: string, options: 
       partial: { system: extra.document, report: report() },
     });
 
-  const path = registry.path(fromVersion, toVersion);
+  const found = registry.path(fromVersion, toVersion);
+  const versionOnly = !found && !options.strict && !registry.edges().some((edge) => edge.from === fromVersion);
+  const path = found ?? (versionOnly ? [] : undefined);
   if (!path) {
     throw fail('NO_MIGRATION_PATH', `No migration path from version "${fromVersion}" to "${toVersion}"; registered migrations: ${describeEdges(registry.edges())}`);
   }
@@ -78,8 +90,13 @@ export function migrateSystem(system: unknown, targetVersion?: string, options: 
     const change: MigrationChange = { path: 'version', kind: 'version', message: `Migration ${step}${migration.description ? `: ${migration.description}` : ''}` };
     log.changes.push(change);
   }
+  if (versionOnly) {
+    document = { ...document, version: toVersion };
+    log.changes.push({ path: 'version', kind: 'version', message: `Version ${fromVersion} → ${toVersion}: version-only change (no migration is registered from ${fromVersion})` });
+  }
   const last = path.at(-1);
   if (last) assertValid(document, `${last.from} → ${last.to}`, fail);
+  else if (versionOnly) assertValid(document, `${fromVersion} → ${toVersion}`, fail);
   return { system: document, report: report() };
 }
 
