@@ -144,11 +144,19 @@ describe('runtime-core migrate', () => {
     expect((await cli('migrate', file)).out).toMatch(/0 change\(s\), 0 not exact/);
   });
 
-  it('fails clearly when no migration leads to the version asked for', async () => {
+  it('fails clearly when no migration leads to the version asked for, with --strict', async () => {
     const file = write('v1.json', JSON.stringify({ id: 'v', version: '1.0.0' }));
-    const r = await cli('migrate', file, '--to', '9.0.0');
+    const r = await cli('migrate', file, '--to', '9.0.0', '--strict');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/1\.0\.0.*9\.0\.0/);
+  });
+
+  it('without --strict, a --to that no registered migration leads to raises the version alone and says so', async () => {
+    const file = write('v1.json', JSON.stringify({ id: 'v', version: '1.0.0' }));
+    const r = await cli('migrate', file, '--to', '9.0.0');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('from version 1.0.0 to version 9.0.0, 1 change(s), 0 not exact');
+    expect(r.out).toContain('version: Version 1.0.0 → 9.0.0: version-only change (no migration is registered from 1.0.0)');
   });
 });
 
