@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { UsageError } from '../errors.js';
+import { ambientContext } from './ambient-context.js';
 
 /** What an event handler can learn besides the payload it is called with. */
 export interface EventContext {
@@ -9,14 +8,11 @@ export interface EventContext {
   readonly source?: string;
 }
 
-// One store per process, not per copy of this module, as for task contexts (see task-context.ts).
-const STORE = Symbol.for('runtime-core.eventContext');
-const holder = globalThis as { [STORE]?: AsyncLocalStorage<EventContext> };
-const storage = (holder[STORE] ??= new AsyncLocalStorage<EventContext>());
+const context = ambientContext<EventContext>('runtime-core.eventContext', 'getEventContext() was called outside an event handler');
 
-/** Runs `fn(arg)` with `context` as the current event context. */
-export function runWithEventContext<A, T>(context: EventContext, fn: (arg: A) => T, arg: A): T {
-  return storage.run(context, fn, arg);
+/** Runs `fn(arg)` with `eventContext` as the current event context. */
+export function runWithEventContext<A, T>(eventContext: EventContext, fn: (arg: A) => T, arg: A): T {
+  return context.run(eventContext, fn, arg);
 }
 
 /**
@@ -25,7 +21,5 @@ export function runWithEventContext<A, T>(context: EventContext, fn: (arg: A) =>
  * @throws UsageError when called outside an event handler.
  */
 export function getEventContext(): EventContext {
-  const context = storage.getStore();
-  if (!context) throw new UsageError('getEventContext() was called outside an event handler');
-  return context;
+  return context.current();
 }

@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { UsageError } from '../errors.js';
+import { ambientContext } from './ambient-context.js';
 import type { EventAddress } from './host/instance-host.js';
 
 /** What a task implementation can learn about the attempt it runs in. */
@@ -16,15 +15,11 @@ export interface TaskContext {
   emit(type: string, payload?: Record<string, unknown>, target?: EventAddress): void;
 }
 
-// One store per process, not per copy of this module: a tasks module loaded through another loader (the
-// CLI's --tasks, a second install of the package) must see the context of the attempt that calls it.
-const STORE = Symbol.for('runtime-core.taskContext');
-const holder = globalThis as { [STORE]?: AsyncLocalStorage<TaskContext> };
-const storage = (holder[STORE] ??= new AsyncLocalStorage<TaskContext>());
+const context = ambientContext<TaskContext>('runtime-core.taskContext', 'getTaskContext() was called outside a task implementation');
 
 /** Runs `fn(arg)` with `context` as the current task context. */
-export function runWithTaskContext<A, T>(context: TaskContext, fn: (arg: A) => T, arg: A): T {
-  return storage.run(context, fn, arg);
+export function runWithTaskContext<A, T>(taskContext: TaskContext, fn: (arg: A) => T, arg: A): T {
+  return context.run(taskContext, fn, arg);
 }
 
 /**
@@ -32,7 +27,5 @@ export function runWithTaskContext<A, T>(context: TaskContext, fn: (arg: A) => T
  * Throws when called outside a task implementation.
  */
 export function getTaskContext(): TaskContext {
-  const context = storage.getStore();
-  if (!context) throw new UsageError('getTaskContext() was called outside a task implementation');
-  return context;
+  return context.current();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReactiveSystemRuntime, defineSystem } from '../../src/index.js';
+import { thrownCode } from '../support/errors.js';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 
@@ -33,15 +34,6 @@ function boot() {
   const handled: unknown[] = [];
   runtime.registerEventHandler('order.paid', (payload) => void handled.push(payload));
   return { runtime, handled };
-}
-
-function codeOf(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return (error as { code?: unknown }).code;
-  }
-  return 'no error';
 }
 
 describe('sendEvent(type, payload, target)', () => {
@@ -81,11 +73,11 @@ describe('sendEvent(type, payload, target)', () => {
 
   it('checks the payload without the target, and refuses a malformed target or an unknown one', () => {
     const { runtime } = boot();
-    expect(codeOf(() => runtime.sendEvent('order.paid', { amount: 'five' }, { instanceId: 'order' }))).toBe('INVALID_PAYLOAD');
-    expect(codeOf(() => runtime.sendEvent('order.paid', { amount: 1 }, { instanceId: 'nope' }))).toBe('UNKNOWN_INSTANCE');
-    expect(codeOf(() => runtime.sendEvent('order.paid', { amount: 1 }, { processId: 'nope' }))).toBe('UNKNOWN_PROCESS');
-    expect(codeOf(() => runtime.sendEvent('order.paid', { amount: 1 }, { instanceId: 'order', processId: 'order' } as never))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => runtime.sendEvent('order.paid', { amount: 1 }, { instanceId: '' }))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => runtime.sendEvent('order.paid', { amount: 'five' }, { instanceId: 'order' }))).toBe('INVALID_PAYLOAD');
+    expect(thrownCode(() => runtime.sendEvent('order.paid', { amount: 1 }, { instanceId: 'nope' }))).toBe('UNKNOWN_INSTANCE');
+    expect(thrownCode(() => runtime.sendEvent('order.paid', { amount: 1 }, { processId: 'nope' }))).toBe('UNKNOWN_PROCESS');
+    expect(thrownCode(() => runtime.sendEvent('order.paid', { amount: 1 }, { instanceId: 'order', processId: 'order' } as never))).toBe('INVALID_ARGUMENT');
+    expect(thrownCode(() => runtime.sendEvent('order.paid', { amount: 1 }, { instanceId: '' }))).toBe('INVALID_ARGUMENT');
     expect(runtime.getProcessState('order')).toBe('pending');
   });
 });

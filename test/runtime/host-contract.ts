@@ -6,6 +6,7 @@ import { resolveRuntimeOptions } from '../../src/runtime/options.js';
 import type { InstanceHost } from '../../src/runtime/host/instance-host.js';
 import type { SnapshotStore } from '../../src/persistence/store.js';
 import { getTaskContext } from '../../src/runtime/task-context.js';
+import { errorCode, thrownCode } from '../support/errors.js';
 import { createClock, recordStates, settle } from '../support/time.js';
 
 /** A system with a process, a flow that waits for an event and a timer, and a one-step flow. */
@@ -55,24 +56,6 @@ async function until(done: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!done() && Date.now() < deadline) await new Promise<void>((resolve) => setImmediate(resolve));
   if (!done()) throw new Error('the host did not get there in 10 s');
-}
-
-function codeOf(thrown: () => unknown): unknown {
-  try {
-    thrown();
-  } catch (error) {
-    return (error as { code?: unknown }).code;
-  }
-  return 'no error';
-}
-
-async function rejectionCode(promise: Promise<unknown> | undefined): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { code?: unknown }).code;
-  }
-  return 'no error';
 }
 
 /**
@@ -135,7 +118,7 @@ export function describeInstanceHost(name: string, setup: () => Promise<HostUnde
       await host.open();
       startFlow('quick', 'q1', { amount: 2 });
       expect(await host.result('q1')).toMatchObject({ success: true, output: { charged: 2 } });
-      expect(await rejectionCode(host.result('nope'))).toBe('UNKNOWN_INSTANCE');
+      expect(await errorCode(() => host.result('nope'))).toBe('UNKNOWN_INSTANCE');
     });
 
     it('settles an instance whose machine fails: its result carries the failure, and the host goes on', async () => {
@@ -148,7 +131,7 @@ export function describeInstanceHost(name: string, setup: () => Promise<HostUnde
     it('refuses a second instance with the same id, and gives new ids that do not repeat', async () => {
       await host.open();
       startFlow('checkout', 'dup', { orderId: 'o1' });
-      expect(codeOf(() => startFlow('checkout', 'dup', { orderId: 'o1' }))).toBe('DUPLICATE_INSTANCE');
+      expect(thrownCode(() => startFlow('checkout', 'dup', { orderId: 'o1' }))).toBe('DUPLICATE_INSTANCE');
       const ids = new Set(Array.from({ length: 50 }, () => host.newInstanceId('checkout')));
       expect(ids.size).toBe(50);
       for (const id of ids) expect(id.startsWith('checkout-')).toBe(true);
@@ -174,8 +157,8 @@ export function describeInstanceHost(name: string, setup: () => Promise<HostUnde
       await host.deliver({ type: 'order.paid', payload: {} }, { address: { instanceId: 'order' }, accepted: () => void seen.push('accepted') });
       expect(seen).toEqual(['accepted', 'state paid']);
       let accepted = false;
-      expect(codeOf(() => host.deliver({ type: 'order.paid', payload: {} }, { address: { instanceId: 'nope' }, accepted: () => (accepted = true) }))).toBe('UNKNOWN_INSTANCE');
-      expect(codeOf(() => host.deliver({ type: 'order.paid', payload: {} }, { address: { processId: 'nope' } }))).toBe('UNKNOWN_PROCESS');
+      expect(thrownCode(() => host.deliver({ type: 'order.paid', payload: {} }, { address: { instanceId: 'nope' }, accepted: () => (accepted = true) }))).toBe('UNKNOWN_INSTANCE');
+      expect(thrownCode(() => host.deliver({ type: 'order.paid', payload: {} }, { address: { processId: 'nope' } }))).toBe('UNKNOWN_PROCESS');
       expect(accepted).toBe(false);
     });
 
@@ -194,7 +177,7 @@ export function describeInstanceHost(name: string, setup: () => Promise<HostUnde
       const summary = await host.get('l1');
       expect(summary).toMatchObject({ instanceId: 'l1', kind: 'flow', definitionId: 'checkout', systemId: 'contract', systemVersion: '1.0.0' });
       expect(summary.machineHash).toMatch(/^[0-9a-f]{64}$/);
-      expect(await rejectionCode(host.get('nope'))).toBe('UNKNOWN_INSTANCE');
+      expect(await errorCode(() => host.get('nope'))).toBe('UNKNOWN_INSTANCE');
     });
 
     it('cancels a flow through its machine: it ends cancelled, and its running attempt sees its signal fire', async () => {
@@ -216,7 +199,7 @@ export function describeInstanceHost(name: string, setup: () => Promise<HostUnde
       await host.end('t1', 'terminated', 'fraud');
       expect(host.local?.actor('t1')).toBeUndefined();
       expect(host.local?.ids('process')).toEqual(['order']);
-      expect(await rejectionCode(Promise.resolve().then(() => host.end('nope', 'terminated', 'x')))).toBe('UNKNOWN_INSTANCE');
+      expect(await errorCode(() => host.end('nope', 'terminated', 'x'))).toBe('UNKNOWN_INSTANCE');
     });
 
     it('terminating a flow ends its result with the reason', async () => {

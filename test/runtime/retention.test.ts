@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, ReactiveSystemRuntime, defineSystem } from '../../src/index.js';
+import { errorCode } from '../support/errors.js';
 import { createClock, settle } from '../support/time.js';
 
 const quiet = { warn: () => undefined, error: () => undefined };
@@ -21,15 +22,6 @@ const system = defineSystem({
   flows: { job: { steps: [{ id: 'work', type: 'task', task: 'work' }] } },
 });
 
-async function code(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return (error as { code?: unknown }).code;
-  }
-  return 'no error';
-}
-
 function boot(options: ConstructorParameters<typeof ReactiveSystemRuntime>[1] = {}) {
   const runtime = new ReactiveSystemRuntime(system, { logger: quiet, ...options });
   runtime.registerTaskImplementation('work', (input: { n?: number }) => ({ done: input.n ?? 0 }));
@@ -45,10 +37,10 @@ describe('finished instances without a store', () => {
     expect(runtime.getProcessState('ticket', 't1')).toBe('closed');
     expect(runtime.getProcessContext('ticket', 't1')).toEqual({ notes: 1 });
     expect(await runtime.getInstance('t1')).toMatchObject({ status: 'completed', kind: 'process', definitionId: 'ticket' });
-    expect(await code(() => runtime.getActor('t1'))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.sendEvent('note', {}, { instanceId: 't1' }))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.cancel('t1'))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.terminate('t1', 'again'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.getActor('t1'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.sendEvent('note', {}, { instanceId: 't1' }))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.cancel('t1'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.terminate('t1', 'again'))).toBe('INSTANCE_FINISHED');
     // A broadcast no longer reaches it: it left the event index with its actor.
     runtime.sendEvent('note', {});
     expect(runtime.getProcessContext('ticket', 't1')).toEqual({ notes: 1 });
@@ -62,16 +54,16 @@ describe('finished instances without a store', () => {
     expect(await handle.result()).toMatchObject({ success: true, output: { done: 3 } });
     expect(await runtime.flowResult('j1')).toMatchObject({ success: true, output: { done: 3 }, instanceId: 'j1' });
     expect(await runtime.getInstance('j1')).toMatchObject({ status: 'completed', kind: 'flow' });
-    expect(await code(() => runtime.cancel('j1'))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.terminate('j1', 'x'))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.flowResult('never'))).toBe('UNKNOWN_INSTANCE');
+    expect(await errorCode(() => runtime.cancel('j1'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.terminate('j1', 'x'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.flowResult('never'))).toBe('UNKNOWN_INSTANCE');
     runtime.stop();
   });
 
   it('keeps at most `retention.count` summaries, the oldest going first', async () => {
     const runtime = boot({ retention: { count: 2 } });
     for (const n of [1, 2, 3]) await runtime.executeFlow('job', { n }, { instanceId: `j${n}` });
-    expect(await code(() => runtime.flowResult('j1'))).toBe('UNKNOWN_INSTANCE');
+    expect(await errorCode(() => runtime.flowResult('j1'))).toBe('UNKNOWN_INSTANCE');
     expect((await runtime.flowResult('j3')).output).toEqual({ done: 3 });
     const page = await runtime.listInstances({ flowId: 'job' });
     expect(page.instances.map((i) => [i.instanceId, i.status])).toEqual([
@@ -88,7 +80,7 @@ describe('finished instances without a store', () => {
     await clock.advance(50_000);
     await runtime.executeFlow('job', { n: 2 }, { instanceId: 'young' });
     await clock.advance(20_000);
-    expect(await code(() => runtime.flowResult('old'))).toBe('UNKNOWN_INSTANCE');
+    expect(await errorCode(() => runtime.flowResult('old'))).toBe('UNKNOWN_INSTANCE');
     expect((await runtime.flowResult('young')).output).toEqual({ done: 2 });
     runtime.stop();
   });
@@ -122,13 +114,13 @@ describe('finished instances with a store', () => {
     await runtime.whenStored();
     expect((await store.load('t1'))?.status).toBe('completed');
     expect(runtime.getProcessState('ticket', 't1')).toBe('closed');
-    expect(await code(() => runtime.getActor('t1'))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.cancel('t1'))).toBe('INSTANCE_FINISHED');
-    expect(await code(() => runtime.terminate('t1', 'x'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.getActor('t1'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.cancel('t1'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.terminate('t1', 'x'))).toBe('INSTANCE_FINISHED');
     const handle = runtime.startFlow('job', { n: 1 }, { instanceId: 'j1' });
     await handle.result();
     await settle();
-    expect(await code(() => runtime.cancel('j1'))).toBe('INSTANCE_FINISHED');
+    expect(await errorCode(() => runtime.cancel('j1'))).toBe('INSTANCE_FINISHED');
     await runtime.close();
   });
 });

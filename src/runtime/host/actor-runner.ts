@@ -20,6 +20,7 @@ export interface HostedSystem {
   /** sha256 of the compiled machine (and all it invokes). */
   hashOf(kind: InstanceKind, definitionId: string): string;
   processIds(): string[];
+  hasProcess(processId: string): boolean;
   /** The flow a definition id runs: itself, or the flow a variant (run options of `executeFlow`) was made from. */
   flowIdOf(definitionId: string): string;
 }
@@ -187,8 +188,7 @@ export class ActorRunner {
 
   /** A process instance running here; throws for an unknown process or instance. */
   process(processId: string, instanceId: string): LocalInstance {
-    const processIds = this.system.processIds();
-    if (!processIds.includes(processId)) throw new NotFoundError('process', processId, processIds);
+    if (!this.system.hasProcess(processId)) throw new NotFoundError('process', processId, this.system.processIds());
     const instance = this.table.get(instanceId);
     if (!instance || instance.kind !== 'process' || instance.definitionId !== processId) {
       const finished = this.finished.get(instanceId);
